@@ -1,0 +1,77 @@
+// Sign-in, session and sign-out for one audience (staff at /api/app, client contacts at
+// /api/portal). Thin: validation, one passport strategy, session creation, audit.
+import { Router, type CookieOptions, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { actorOf, recordAudit, requestMeta } from '../audit/record-audit';
+import { InstallationScope } from '../db/tenant-scope';
+import { AppError } from '../http/app-error';
+import type { AppContext } from '../http/context';
+import { parseInput } from '../http/validate';
+import { runStrategy, type SettlePassport, type VerifiedLogin } from './passport-setup';
+import type { PortalPrincipal, StaffPrincipal } from './principal';
+import { requirePortal, requireStaff } from './require-auth';
+import { portalSessionView, staffSessionView } from './session-view';
+import { createSession, destroySession, resolveSession, SESSION_COOKIE, sessionPolicy, type SessionKind } from './sessions';
+
+const loginSchema = z
+  .object({
+    email: z.email('Enter a valid email address.').max(254),
+    password: z.string().min(1, 'Enter your password.').max(1024),
+  })
+  .strict();
+
+function cookieOptions(ctx: AppContext, expires: Date): CookieOptions {
+  return { httpOnly: true, sameSite: 'lax', secure: ctx.config.secureCookies, path: '/', expires };
+}
+
+export function authRoutes(ctx: AppContext, passport: SettlePassport, kind: SessionKind): Router {
+  const router = Router();
+  const cookie = SESSION_COOKIE[kind];
+  const policy = sessionPolicy(ctx.config);
+  const guard = kind === 'staff' ? requireStaff(passport) : requirePortal(passport);
+  const view = (p: StaffPrincipal | PortalPrincipal) =>
+    p.kind === 'staff' ? staffSessionView(ctx.db, p) : portalSessionView(ctx.db, p);
+
+  router.post('/login', async (req: Request, res: Response) => {
+    const body = parseInput(loginSchema, req.body);
+    req.body = body;
+    const verified = await runStrategy<VerifiedLogin>(passport, `${kind}-password`, req);
+    if (!verified) throw new AppError('AUTH_INVALID_CREDENTIALS');
+    // A fresh token on every sign-in (no session fixation); a previous session on this browser ends.
+    const previous = (req.cookies as Record<string, string> | undefined)?.[cookie.name];
+    if (previous) {
+      const old = await resolveSession(ctx.db, kind, previous, { clock: ctx.clock, policy });
+      if (old) await destroySession(ctx.db, old.sessionId);
+    }
+    const session = await createSession(
+      ctx.db,
+      { ...verified, ip: req.ip, userAgent: req.get('user-agent') },
+      { clock: ctx.clock, policy },
+    );
+    const scope = new InstallationScope(ctx.db, verified.installationId);
+    await scope.from(kind === 'staff' ? 'staff_users' : 'portal_users').where({ id: verified.userId }).update({ last_login_at: ctx.clock.now() });
+    const principal = await resolveSession(ctx.db, kind, session.token, { clock: ctx.clock, policy });
+    if (!principal) throw new AppError('AUTH_REQUIRED');
+    await recordAudit(scope, { actor: actorOf(principal), action: 'auth.login', clientId: verified.clientId ?? null, ...requestMeta(req) }, ctx.clock);
+    res.cookie(cookie.name, session.token, cookieOptions(ctx, session.absoluteExpiresAt));
+    res.json(await view(principal));
+  });
+
+  router.get('/session', guard, async (req: Request, res: Response) => {
+    res.json(await view(req.auth as StaffPrincipal | PortalPrincipal));
+  });
+
+  router.post('/logout', guard, async (req: Request, res: Response) => {
+    const principal = req.auth as StaffPrincipal | PortalPrincipal;
+    await destroySession(ctx.db, principal.sessionId);
+    await recordAudit(
+      new InstallationScope(ctx.db, principal.installationId),
+      { actor: actorOf(principal), action: 'auth.logout', clientId: principal.kind === 'portal' ? principal.clientId : null, ...requestMeta(req) },
+      ctx.clock,
+    );
+    res.clearCookie(cookie.name, { path: '/' });
+    res.status(204).end();
+  });
+
+  return router;
+}

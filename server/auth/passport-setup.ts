@@ -1,0 +1,101 @@
+// Passport strategies, registered on a Passport instance per app (no global state, so tests can
+// mount several apps). Password strategies verify credentials; session strategies read the cookie;
+// the API-key strategy reads `Authorization: Bearer stk_…`.
+import type { Request } from 'express';
+import { Passport } from 'passport';
+import { Strategy as LocalStrategy } from 'passport-local';
+import { Strategy } from 'passport-strategy';
+import type { AppContext } from '../http/context';
+import { authenticateApiKey } from './api-keys';
+import { assertLoginAllowed, recordLoginAttempt } from './login-throttle';
+import { verifyPassword } from './passwords';
+import type { Principal } from './principal';
+import { resolveSession, SESSION_COOKIE, sessionPolicy, type SessionKind } from './sessions';
+
+export interface VerifiedLogin {
+  kind: SessionKind;
+  userId: string;
+  installationId: string;
+  clientId?: string;
+}
+
+class CallbackStrategy extends Strategy {
+  constructor(
+    readonly name: string,
+    private readonly verify: (req: Request) => Promise<Principal | null>,
+  ) {
+    super();
+  }
+  override authenticate(req: Request): void {
+    this.verify(req).then(
+      (principal) => (principal ? this.success(principal) : this.fail(401)),
+      (err: unknown) => this.error(err as Error),
+    );
+  }
+}
+
+function passwordStrategy(ctx: AppContext, kind: SessionKind) {
+  const throttle = { clock: ctx.clock, policy: ctx.config.login };
+  return new LocalStrategy({ usernameField: 'email', passwordField: 'password', passReqToCallback: true, session: false }, (req, email, password, done) => {
+    (async (): Promise<VerifiedLogin | false> => {
+      const attempt = { kind, email, ip: req.ip };
+      await assertLoginAllowed(ctx.db, attempt, throttle);
+      const table = kind === 'staff' ? 'staff_users' : 'portal_users';
+      const user = (await ctx.db(`${table} as u`)
+        .join('installations as i', 'i.id', 'u.installation_id')
+        .whereRaw('lower(u.email) = ?', [email.toLowerCase()])
+        .whereNull('u.disabled_at')
+        .where('i.status', 'active')
+        .first('u.id', 'u.installation_id', 'u.password_hash', kind === 'portal' ? 'u.client_id' : ctx.db.raw('null as client_id'))) as
+        | { id: string; installation_id: string; password_hash: string | null; client_id: string | null }
+        | undefined;
+      const ok = await verifyPassword(user?.password_hash ?? null, password);
+      await recordLoginAttempt(ctx.db, { ...attempt, succeeded: ok }, ctx.clock);
+      if (!ok || !user) return false;
+      return { kind, userId: user.id, installationId: user.installation_id, ...(user.client_id ? { clientId: user.client_id } : {}) };
+    })().then(
+      (verified) => done(null, verified),
+      (err: unknown) => done(err),
+    );
+  });
+}
+
+function sessionStrategy(ctx: AppContext, kind: SessionKind) {
+  const options = { clock: ctx.clock, policy: sessionPolicy(ctx.config) };
+  return new CallbackStrategy(`${kind}-session`, async (req) => {
+    const token = (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE[kind].name];
+    if (!token || token.length > 200) return null;
+    return resolveSession(ctx.db, kind, token, options);
+  });
+}
+
+function apiKeyStrategy(ctx: AppContext) {
+  return new CallbackStrategy('psa-api-key', async (req) => {
+    const header = req.headers.authorization ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match?.[1]) return null;
+    return authenticateApiKey(ctx.db, match[1], ctx.clock);
+  });
+}
+
+export function createPassport(ctx: AppContext): InstanceType<typeof Passport> {
+  const passport = new Passport();
+  passport.use('staff-password', passwordStrategy(ctx, 'staff'));
+  passport.use('portal-password', passwordStrategy(ctx, 'portal'));
+  passport.use('staff-session', sessionStrategy(ctx, 'staff'));
+  passport.use('portal-session', sessionStrategy(ctx, 'portal'));
+  passport.use('psa-api-key', apiKeyStrategy(ctx));
+  return passport;
+}
+
+export type SettlePassport = ReturnType<typeof createPassport>;
+
+/** Runs one strategy and resolves with what it produced (false when it failed without error). */
+export function runStrategy<T>(passport: SettlePassport, name: string, req: Request): Promise<T | false> {
+  return new Promise((resolve, reject) => {
+    const handler = passport.authenticate(name, { session: false }, (err: unknown, user: T | false) =>
+      err ? reject(err as Error) : resolve(user ?? false),
+    ) as (req: Request, res: unknown, next: (err?: unknown) => void) => void;
+    handler(req, {}, (err?: unknown) => (err ? reject(err as Error) : resolve(false)));
+  });
+}

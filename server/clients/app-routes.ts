@@ -1,0 +1,60 @@
+// Technician UI API (/api/app): staff sessions, installation scope.
+import { Router } from 'express';
+import { z } from 'zod';
+import { actorOf, recordAudit, requestMeta } from '../audit/record-audit';
+import { createApiKey, listApiKeys, revokeApiKey } from '../auth/api-keys';
+import { authRoutes } from '../auth/auth-routes';
+import type { SettlePassport } from '../auth/passport-setup';
+import { installationScopeOf, requireStaff, staffOf } from '../auth/require-auth';
+import type { AppContext } from '../http/context';
+import { pageQuery, uuidParam } from '../http/params';
+import { parseInput } from '../http/validate';
+import { getClient, listClients } from './list-clients';
+
+const listQuery = z.object({ search: z.string().max(200).optional(), ...pageQuery }).strict();
+const createKeyBody = z.object({ name: z.string().trim().min(1, 'Name the key, e.g. "PSA sync".').max(100) }).strict();
+
+export function appRoutes(ctx: AppContext, passport: SettlePassport): Router {
+  const router = Router();
+  router.use(authRoutes(ctx, passport, 'staff'));
+
+  const staff = requireStaff(passport);
+  const admin = requireStaff(passport, { roles: ['admin'] });
+
+  router.get('/clients', staff, async (req, res) => {
+    const query = parseInput(listQuery, req.query);
+    res.json(await listClients(installationScopeOf(ctx, req), query, ctx.clock));
+  });
+
+  router.get('/clients/:clientId', staff, async (req, res) => {
+    const id = uuidParam(req.params.clientId, 'CLIENT_NOT_FOUND');
+    res.json(await getClient(installationScopeOf(ctx, req), id, ctx.clock));
+  });
+
+  router.get('/api-keys', admin, async (req, res) => {
+    res.json({ apiKeys: await listApiKeys(installationScopeOf(ctx, req)) });
+  });
+
+  router.post('/api-keys', admin, async (req, res) => {
+    const body = parseInput(createKeyBody, req.body);
+    const principal = staffOf(req);
+    const result = await installationScopeOf(ctx, req).transaction(async (scope) => {
+      const created = await createApiKey(scope, { name: body.name, createdBy: principal.userId }, ctx.clock);
+      await recordAudit(scope, { actor: actorOf(principal), action: 'api_key.created', subjectType: 'api_key', subjectId: created.apiKey.id, details: { name: body.name, prefix: created.apiKey.prefix }, ...requestMeta(req) }, ctx.clock);
+      return created;
+    });
+    res.status(201).json(result);
+  });
+
+  router.delete('/api-keys/:keyId', admin, async (req, res) => {
+    const id = uuidParam(req.params.keyId, 'API_KEY_NOT_FOUND');
+    const principal = staffOf(req);
+    await installationScopeOf(ctx, req).transaction(async (scope) => {
+      const key = await revokeApiKey(scope, id, ctx.clock);
+      await recordAudit(scope, { actor: actorOf(principal), action: 'api_key.revoked', subjectType: 'api_key', subjectId: id, details: { name: key.name, prefix: key.prefix }, ...requestMeta(req) }, ctx.clock);
+    });
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,75 @@
+// One error type for the whole server. A code is stable (clients and tests match on it); the map
+// below is the single place that decides its HTTP status. Messages are safe to show a user.
+
+export const ERROR_STATUS = {
+  INVALID_JSON: 400,
+  VALIDATION_FAILED: 400,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  PAYLOAD_TOO_LARGE: 413,
+  ROUTE_NOT_FOUND: 404,
+  AUTH_REQUIRED: 401,
+  AUTH_INVALID_CREDENTIALS: 401,
+  AUTH_INVALID_API_KEY: 401,
+  AUTH_FORBIDDEN: 403,
+  AUTH_CSRF_FAILED: 403,
+  AUTH_RATE_LIMITED: 429,
+  CLIENT_NOT_FOUND: 404,
+  INVOICE_NOT_FOUND: 404,
+  API_KEY_NOT_FOUND: 404,
+  SERVICE_SHUTTING_DOWN: 503,
+  INTERNAL_ERROR: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+export interface AppErrorOptions {
+  message?: string;
+  fields?: FieldError[];
+  /** Extra response headers, e.g. Retry-After for rate limits. */
+  headers?: Record<string, string>;
+  cause?: unknown;
+}
+
+const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
+  INVALID_JSON: 'The request body is not valid JSON.',
+  VALIDATION_FAILED: 'Some fields are invalid.',
+  UNSUPPORTED_MEDIA_TYPE: 'Send the request body as application/json.',
+  PAYLOAD_TOO_LARGE: 'The request body is too large.',
+  ROUTE_NOT_FOUND: 'There is no such API route.',
+  AUTH_REQUIRED: 'Sign in to continue.',
+  AUTH_INVALID_CREDENTIALS: 'The email or password is incorrect.',
+  AUTH_INVALID_API_KEY: 'The API key is missing, invalid or revoked.',
+  AUTH_FORBIDDEN: 'You do not have permission to do this.',
+  AUTH_CSRF_FAILED: 'The request could not be verified. Reload the page and try again.',
+  AUTH_RATE_LIMITED: 'Too many attempts. Try again later.',
+  CLIENT_NOT_FOUND: 'Client not found.',
+  INVOICE_NOT_FOUND: 'Invoice not found.',
+  API_KEY_NOT_FOUND: 'API key not found.',
+  SERVICE_SHUTTING_DOWN: 'The server is restarting. Try again in a moment.',
+  INTERNAL_ERROR: 'Something went wrong on our side. Try again, and contact support if it keeps happening.',
+};
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly fields: FieldError[] | undefined;
+  readonly headers: Record<string, string>;
+
+  constructor(code: ErrorCode, options: AppErrorOptions = {}) {
+    super(options.message ?? DEFAULT_MESSAGES[code], { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.status = ERROR_STATUS[code];
+    this.fields = options.fields;
+    this.headers = options.headers ?? {};
+  }
+
+  toBody(): { error: { code: ErrorCode; message: string; fields?: FieldError[] } } {
+    return { error: { code: this.code, message: this.message, ...(this.fields ? { fields: this.fields } : {}) } };
+  }
+}

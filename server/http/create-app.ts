@@ -1,0 +1,141 @@
+// The Express app factory. No listen() here: tests mount the app on an ephemeral port, main.ts
+// wraps it in an http.Server with graceful shutdown.
+import { randomUUID } from 'node:crypto';
+import cookieParser from 'cookie-parser';
+import express, { type Express, type RequestHandler } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import { createPassport } from '../auth/passport-setup';
+import { appRoutes } from '../clients/app-routes';
+import { portalRoutes } from '../invoices/portal-routes';
+import { psaRoutes } from '../psa/psa-routes';
+import { AppError } from './app-error';
+import type { AppContext } from './context';
+import { apiNotFound, errorHandler } from './error-handler';
+import { staticApps } from './static-apps';
+
+export interface CreateAppOptions {
+  /** Where the built apps live (dist/ at the repo root by default). */
+  webRoot: string;
+  /** Extra origins the pages may load Stripe.js from and talk to (the emulator's, in emulator mode). */
+  stripeOrigins?: string[];
+  /** True once shutdown began: new requests get 503 and `Connection: close`. */
+  isDraining?: () => boolean;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+function sameOriginWrites(): RequestHandler {
+  // Browsers send Origin on cross-site POSTs; a mismatch is a cross-site request (CSRF), refused
+  // before any session is looked at. Requests without Origin (server-to-server) pass to the
+  // session-bound CSRF token check.
+  return (req, _res, next) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
+    const origin = req.get('origin');
+    if (origin && origin !== 'null') {
+      let host: string;
+      try {
+        host = new URL(origin).host;
+      } catch {
+        return next(new AppError('AUTH_CSRF_FAILED'));
+      }
+      if (host !== req.get('host')) return next(new AppError('AUTH_CSRF_FAILED'));
+    } else if (origin === 'null') {
+      return next(new AppError('AUTH_CSRF_FAILED'));
+    }
+    next();
+  };
+}
+
+function jsonOnly(): RequestHandler {
+  return (req, _res, next) => {
+    const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
+    if (hasBody && !req.is('application/json')) return next(new AppError('UNSUPPORTED_MEDIA_TYPE'));
+    next();
+  };
+}
+
+export function createApp(ctx: AppContext, options: CreateAppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', ctx.config.trustProxy);
+  app.set('query parser', 'simple');
+
+  app.use(
+    pinoHttp({
+      logger: ctx.logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url?.startsWith('/portal/assets') || req.url?.startsWith('/app/assets') || false },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({ id: req.id, method: req.method, url: req.url?.split('?')[0], ip: req.remoteAddress }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+
+  const stripeOrigins = options.stripeOrigins ?? [];
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: true,
+        directives: {
+          'default-src': ["'self'"],
+          'script-src': ["'self'", 'https://js.stripe.com', ...stripeOrigins],
+          'frame-src': ["'self'", 'https://js.stripe.com', 'https://hooks.stripe.com', ...stripeOrigins],
+          'connect-src': ["'self'", 'https://api.stripe.com', 'https://m.stripe.network', ...stripeOrigins],
+          'img-src': ["'self'", 'data:', 'https://*.stripe.com', ...stripeOrigins],
+          'style-src': ["'self'", "'unsafe-inline'"],
+          'font-src': ["'self'", 'data:'],
+          'form-action': ["'self'", ...stripeOrigins],
+          'upgrade-insecure-requests': ctx.config.secureCookies ? [] : null,
+        },
+      },
+      strictTransportSecurity: ctx.config.secureCookies ? undefined : false,
+    }),
+  );
+
+  app.use((_req, res, next) => {
+    if (options.isDraining?.()) {
+      res.setHeader('Connection', 'close');
+      return next(new AppError('SERVICE_SHUTTING_DOWN', { headers: { 'Retry-After': '5' } }));
+    }
+    next();
+  });
+
+  app.get('/api/health', async (_req, res) => {
+    await ctx.db.raw('select 1');
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ status: 'ok' });
+  });
+
+  const passport = createPassport(ctx);
+  const api = express.Router();
+  api.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  api.use(sameOriginWrites());
+  api.use(jsonOnly());
+  api.use(express.json({ limit: ctx.config.bodyLimit, strict: true, type: 'application/json' }));
+  api.use(cookieParser());
+  api.use(passport.initialize());
+  api.use('/app', appRoutes(ctx, passport));
+  api.use('/portal', portalRoutes(ctx, passport));
+  api.use('/psa', psaRoutes(ctx, passport));
+  api.use(apiNotFound);
+  app.use('/api', api);
+
+  app.use(staticApps(options.webRoot));
+  app.get('/', (_req, res) => res.redirect(302, '/portal/'));
+  app.use((_req, res) => {
+    res.status(404).type('text/plain').send('Not found');
+  });
+  app.use(errorHandler);
+  return app;
+}

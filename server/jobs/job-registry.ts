@@ -1,0 +1,29 @@
+// Every background job, in one place: its queue policy, its handler and, for periodic work, the
+// node-cron schedule that enqueues it. Handlers are thin: they call one exported runX().
+import { purgeExpiredSessions } from '../auth/sessions';
+import type { AppContext } from '../http/context';
+import type { QueueDefinition } from './job-queue';
+
+export interface JobDefinition extends QueueDefinition {
+  run(ctx: AppContext, data: unknown): Promise<void>;
+  /** node-cron expression; each tick enqueues at most one job per window (singleton key). */
+  cron?: (ctx: AppContext) => string;
+  /** Length of the dedupe window for ticks, in seconds. */
+  singletonSeconds?: number;
+}
+
+export const purgeSessionsJob: JobDefinition = {
+  name: 'maintenance.purge-sessions',
+  retryLimit: 3,
+  retryDelaySeconds: 30,
+  retryBackoff: true,
+  expireInSeconds: 300,
+  cron: (ctx) => ctx.config.jobs.maintenanceCron,
+  singletonSeconds: 600,
+  async run(ctx) {
+    const purged = await purgeExpiredSessions(ctx.db, ctx.clock, ctx.config.login.windowMinutes);
+    if (purged.sessions || purged.loginAttempts) ctx.logger.info(purged, 'purged expired sessions and old login attempts');
+  },
+};
+
+export const jobDefinitions: readonly JobDefinition[] = [purgeSessionsJob];
