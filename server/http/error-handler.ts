@@ -28,6 +28,12 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     res.status(appError.status).json(appError.toBody());
     return;
   }
+  const status = (err as { status?: unknown })?.status;
+  if (status === 404 || status === 416) {
+    // express.static for a missing or unsatisfiable asset; not an API error.
+    res.status(status).type('text/plain').send(status === 404 ? 'Not found' : 'Range not satisfiable');
+    return;
+  }
   req.log?.error({ err }, 'unhandled error');
   if (res.headersSent) {
     res.end();

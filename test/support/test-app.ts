@@ -1,0 +1,75 @@
+// Starts the real runtime (HTTP server on an ephemeral port, real database) for one test file.
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { parseConfig, type Config } from '../../server/config/config';
+import { ManualClock, type Clock } from '../../server/clock';
+import type { JobDefinition } from '../../server/jobs/job-registry';
+import { createLogger } from '../../server/logger';
+import { startRuntime, type Runtime } from '../../server/runtime';
+import { ROOT } from './template';
+import { createTestDatabase, type TestDatabase } from './test-database';
+
+export const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
+
+export function testConfig(env: Record<string, string> = {}): Config {
+  const parsed = parseConfig({
+    NODE_ENV: 'test',
+    DEMO_MODE: 'false',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    PUBLIC_URL: 'http://127.0.0.1:3000',
+    LOG_LEVEL: 'info',
+    ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+    JOBS_ENABLED: 'false',
+    ...env,
+  });
+  if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
+  return parsed.config;
+}
+
+export interface TestApp {
+  url: string;
+  runtime: Runtime;
+  db: TestDatabase;
+  clock: Clock;
+  /** Everything the server logged, as raw JSON lines (to check secrets never appear). */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+export async function startTestApp(
+  options: { env?: Record<string, string>; clock?: Clock; seed?: boolean; jobs?: readonly JobDefinition[]; webRoot?: string; drainTimeoutMs?: number } = {},
+): Promise<TestApp> {
+  const db = await createTestDatabase();
+  const clock = options.clock ?? new ManualClock(new Date());
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      logs.push(chunk.toString());
+      cb();
+    },
+  });
+  const config = testConfig(options.env);
+  const runtime = await startRuntime({
+    config,
+    clock,
+    logger: createLogger({ level: config.logLevel, destination: sink }),
+    database: db.database,
+    webRoot: options.webRoot ?? join(ROOT, 'dist'),
+    seed: options.seed ?? false,
+    cron: false,
+    ...(options.jobs ? { jobs: options.jobs } : {}),
+    ...(options.drainTimeoutMs ? { drainTimeoutMs: options.drainTimeoutMs } : {}),
+  });
+  return {
+    url: runtime.url,
+    runtime,
+    db,
+    clock,
+    logs,
+    async close() {
+      await runtime.shutdown('test');
+      await db.drop();
+    },
+  };
+}
