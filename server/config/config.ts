@@ -41,32 +41,35 @@ const envSchema = z
     STRIPE_PUBLISHABLE_KEY: z.string().regex(/^pk_(test|live)_/, 'must start with pk_test_ or pk_live_').optional(),
     STRIPE_CLIENT_ID: z.string().regex(/^ca_/, 'must start with ca_').optional(),
     STRIPE_EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(12111),
-  })
-  .superRefine((env, ctx) => {
-    const demo = env.DEMO_MODE ?? env.NODE_ENV !== 'production';
-    if (!demo) {
-      if (!env.ENCRYPTION_KEY) ctx.addIssue({ code: 'custom', path: ['ENCRYPTION_KEY'], message: 'required outside demo mode' });
-      if (!env.PUBLIC_URL) ctx.addIssue({ code: 'custom', path: ['PUBLIC_URL'], message: 'required outside demo mode' });
-      if (!env.DATABASE_URL && env.NODE_ENV === 'production')
-        ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'required in production (embedded PGlite is for demos and development)' });
-      if (env.PUBLIC_URL?.startsWith('http://') && env.NODE_ENV === 'production')
-        ctx.addIssue({ code: 'custom', path: ['PUBLIC_URL'], message: 'must be https in production' });
-    }
-    const stripeVars = [env.STRIPE_SECRET_KEY, env.STRIPE_PUBLISHABLE_KEY];
-    if (stripeVars.some(Boolean) && !stripeVars.every(Boolean)) {
-      for (const key of ['STRIPE_SECRET_KEY', 'STRIPE_PUBLISHABLE_KEY'] as const)
-        if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'set STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY together' });
-    }
-    if (env.STRIPE_SECRET_KEY && env.STRIPE_PUBLISHABLE_KEY) {
-      const live = (k: string) => k.includes('_live_');
-      if (live(env.STRIPE_SECRET_KEY) !== live(env.STRIPE_PUBLISHABLE_KEY))
-        ctx.addIssue({ code: 'custom', path: ['STRIPE_PUBLISHABLE_KEY'], message: 'test and live keys cannot be mixed' });
-    }
-    for (const [i, k] of (env.ENCRYPTION_KEYS_PREVIOUS ?? '').split(',').filter(Boolean).entries()) {
-      if (Buffer.from(k.trim(), 'base64').length !== 32)
-        ctx.addIssue({ code: 'custom', path: ['ENCRYPTION_KEYS_PREVIOUS', i], message: 'each key must be 32 bytes, base64-encoded' });
-    }
   });
+
+type RawEnv = Record<string, string | undefined>;
+
+/**
+ * Rules across variables, checked on the raw strings so they are reported even when another
+ * variable failed to parse (zod stops refining an object once a field is invalid).
+ */
+function crossFieldProblems(env: RawEnv): string[] {
+  const problems: string[] = [];
+  const production = env.NODE_ENV === 'production';
+  const demo = env.DEMO_MODE === undefined ? !production : ['true', '1', 'yes'].includes(env.DEMO_MODE);
+  if (!demo) {
+    if (!env.ENCRYPTION_KEY) problems.push('ENCRYPTION_KEY: required outside demo mode');
+    if (!env.PUBLIC_URL) problems.push('PUBLIC_URL: required outside demo mode');
+    if (!env.DATABASE_URL && production) problems.push('DATABASE_URL: required in production (embedded PGlite is for demos and development)');
+    if (env.PUBLIC_URL?.startsWith('http://') && production) problems.push('PUBLIC_URL: must be https in production');
+  }
+  const { STRIPE_SECRET_KEY: sk, STRIPE_PUBLISHABLE_KEY: pk } = env;
+  if (Boolean(sk) !== Boolean(pk)) {
+    problems.push(`${sk ? 'STRIPE_PUBLISHABLE_KEY' : 'STRIPE_SECRET_KEY'}: set STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY together`);
+  } else if (sk && pk && sk.includes('_live_') !== pk.includes('_live_')) {
+    problems.push('STRIPE_PUBLISHABLE_KEY: test and live keys cannot be mixed');
+  }
+  for (const [i, k] of (env.ENCRYPTION_KEYS_PREVIOUS ?? '').split(',').filter(Boolean).entries()) {
+    if (Buffer.from(k.trim(), 'base64').length !== 32) problems.push(`ENCRYPTION_KEYS_PREVIOUS.${i}: each key must be 32 bytes, base64-encoded`);
+  }
+  return problems;
+}
 
 export interface Config {
   readonly env: 'development' | 'production' | 'test';
@@ -96,12 +99,11 @@ export type ConfigResult = { ok: true; config: Config } | { ok: false; problems:
 export function parseConfig(env: Record<string, string | undefined>, options: { cwd?: string } = {}): ConfigResult {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = envSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      problems: parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'environment'}: ${i.message}`),
-    };
-  }
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'environment'}: ${i.message}`)),
+    ...crossFieldProblems(cleaned),
+  ];
+  if (!parsed.success || problems.length > 0) return { ok: false, problems };
   const e = parsed.data;
   const cwd = options.cwd ?? process.cwd();
   const demoMode = e.DEMO_MODE ?? e.NODE_ENV !== 'production';

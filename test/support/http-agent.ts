@@ -46,7 +46,7 @@ export class Agent {
   }
 
   /** Signs in at /api/app or /api/portal and remembers the session's CSRF token. */
-  async login(area: 'app' | 'portal', email: string, password: string): Promise<ApiResponse> {
+  async login(area: 'app' | 'portal', email: string, password: string): Promise<ApiResponse<any>> {
     const res = await this.post(`/api/${area}/login`, { email, password });
     if (res.status === 200) this.csrfToken = (res.body as { csrfToken: string }).csrfToken;
     return res;
