@@ -1,0 +1,56 @@
+import type Stripe from 'stripe';
+import type { AccountState } from '../../core/account-state.js';
+import type { Emulator } from '../../core/emulator.js';
+import { newId } from '../../core/ids.js';
+import { invalidRequest } from '../../core/stripe-error.js';
+
+export interface MandateDataInput {
+  customer_acceptance: {
+    type: 'online' | 'offline';
+    accepted_at?: number | undefined;
+    online?: { ip_address?: string | undefined; user_agent?: string | undefined } | undefined;
+  };
+}
+
+/** Turns `mandate_data` into a stored-acceptance record; null when not given. */
+export function acceptanceFrom(em: Emulator, input: MandateDataInput | '' | undefined): Stripe.Mandate.CustomerAcceptance | null {
+  if (!input) return null;
+  const a = input.customer_acceptance;
+  if (a.type === 'online' && (!a.online?.ip_address || !a.online.user_agent)) {
+    throw invalidRequest('Missing required param: mandate_data[customer_acceptance][online].', {
+      param: 'mandate_data[customer_acceptance][online]',
+      code: 'parameter_missing',
+    });
+  }
+  return {
+    accepted_at: a.accepted_at ?? em.clock.nowSeconds(),
+    offline: a.type === 'offline' ? {} : undefined,
+    online: a.type === 'online' ? { ip_address: a.online?.ip_address ?? '', user_agent: a.online?.user_agent ?? '' } : undefined,
+    type: a.type,
+  };
+}
+
+/** Creates an active multi-use ACH mandate for a PaymentMethod. */
+export function createMandate(em: Emulator, account: AccountState, paymentMethodId: string, acceptance: Stripe.Mandate.CustomerAcceptance): Stripe.Mandate {
+  const mandate: Stripe.Mandate = {
+    id: newId('mandate'),
+    object: 'mandate',
+    customer_acceptance: acceptance,
+    livemode: false,
+    multi_use: {},
+    payment_method: paymentMethodId,
+    payment_method_details: { type: 'us_bank_account', us_bank_account: { collection_method: 'paper' } },
+    status: 'active',
+    type: 'multi_use',
+  };
+  account.mandates.set(mandate.id, { object: mandate, meta: {} });
+  em.changed();
+  return mandate;
+}
+
+export function activeMandateFor(account: AccountState, paymentMethodId: string): Stripe.Mandate | null {
+  for (const rec of account.mandates.values()) {
+    if (rec.object.payment_method === paymentMethodId && rec.object.status === 'active') return rec.object;
+  }
+  return null;
+}

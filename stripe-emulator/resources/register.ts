@@ -1,0 +1,57 @@
+import type { Emulator } from '../core/emulator.js';
+import type { ScheduledTask } from '../core/scheduler.js';
+import type { ExtraControlHandler } from '../control/handle-control-request.js';
+import { Router } from '../http/router.js';
+import { chargeRoutes } from './charges/charge-routes.js';
+import { customerRoutes } from './customers/customer-routes.js';
+import { eventRoutes } from './events/event-routes.js';
+import { hostedMicrodepositsPage } from './hosted-microdeposits-page.js';
+import { mandateRoutes } from './mandates/mandate-routes.js';
+import { settleBankPayment } from './payment-intents/confirm-payment-intent.js';
+import { paymentIntentRoutes } from './payment-intents/payment-intent-routes.js';
+import { paymentMethodRoutes } from './payment-methods/payment-method-routes.js';
+import { failSetupIntentMicrodeposits } from './setup-intents/save-setup-intent.js';
+import { setupIntentRoutes } from './setup-intents/setup-intent-routes.js';
+import { testClockRoutes } from './test-clocks/test-clock-routes.js';
+import { webhookEndpointRoutes } from './webhook-endpoints/webhook-endpoint-routes.js';
+
+export function buildRouter(): Router {
+  return new Router()
+    .add(customerRoutes)
+    .add(paymentMethodRoutes)
+    .add(setupIntentRoutes)
+    .add(paymentIntentRoutes)
+    .add(chargeRoutes)
+    .add(mandateRoutes)
+    .add(eventRoutes)
+    .add(webhookEndpointRoutes)
+    .add(testClockRoutes);
+}
+
+/** Dispatches a due scheduled task to the domain transition it stands for. */
+export function runScheduledTask(em: Emulator, task: ScheduledTask): void {
+  const account = em.state.accounts.get(task.accountId);
+  if (!account) return;
+  switch (task.kind) {
+    case 'settle_payment_intent': {
+      const rec = account.paymentIntents.get(task.targetId);
+      if (rec) settleBankPayment(em, account, rec);
+      break;
+    }
+    case 'microdeposit_timeout':
+    case 'microdeposit_failed': {
+      const rec = account.setupIntents.get(task.targetId);
+      if (rec) failSetupIntentMicrodeposits(em, account, rec, task.kind === 'microdeposit_timeout' ? 'timeout' : 'failed');
+      break;
+    }
+    default: {
+      const never: never = task.kind;
+      throw new Error(`unknown task ${String(never)}`);
+    }
+  }
+  em.changed();
+}
+
+export function extraControlHandlers(em: Emulator): ExtraControlHandler[] {
+  return [hostedMicrodepositsPage(em)];
+}
