@@ -22,8 +22,14 @@ export function pgliteTemplateDir(): string {
   return join('/tmp', `settle-test-template-${schemaFingerprint()}`);
 }
 
+/** Databases a run creates are named after the DATABASE_URL database, so CI can drop them all. */
+export function postgresPrefix(): string {
+  const url = process.env.DATABASE_URL;
+  return url ? new URL(url).pathname.slice(1).slice(0, 30) || 'settle' : 'settle';
+}
+
 export function postgresTemplateName(): string {
-  return `settle_tpl_${schemaFingerprint()}`;
+  return `${postgresPrefix()}_tpl_${schemaFingerprint()}`;
 }
 
 /** The same server URL with another database name. */

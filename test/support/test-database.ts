@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createDatabase, type Database } from '../../server/db/database';
-import { pgliteTemplateDir, postgresTemplateName, withDatabase } from './template';
+import { pgliteTemplateDir, postgresPrefix, postgresTemplateName, withDatabase } from './template';
 
 export interface TestDatabase {
   database: Database;
@@ -20,7 +20,7 @@ export const usingPostgres = (): boolean => Boolean(process.env.DATABASE_URL);
 export async function createTestDatabase(): Promise<TestDatabase> {
   const adminUrl = process.env.DATABASE_URL;
   if (adminUrl) {
-    const name = `settle_t_${randomBytes(6).toString('hex')}`;
+    const name = `${postgresPrefix()}_t_${randomBytes(6).toString('hex')}`;
     const admin = new pg.Client({ connectionString: adminUrl });
     await admin.connect();
     await admin.query(`create database "${name}" template "${postgresTemplateName()}"`);
