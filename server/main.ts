@@ -6,6 +6,7 @@ import { loadConfig } from './config/config';
 import { DEMO_CLIENTS, DEMO_LOGINS } from './demo/seed-demo';
 import { missingBuilds } from './http/static-apps';
 import { REPO_ROOT, startRuntime } from './runtime';
+import { createStripeEmulator, type StripeEmulator } from '../stripe-emulator/index';
 
 const loaded = loadConfig(process.env);
 if (!loaded.ok) {
@@ -26,12 +27,34 @@ if (missingBuilds(webRoot).length > 0) {
   }
 }
 
-const runtime = await startRuntime({ config, webRoot });
+// Without Stripe keys Settle talks to the built-in Stripe emulator, started here in-process with its
+// state kept next to the embedded database so the demo survives restarts.
+let emulator: StripeEmulator | null = null;
+if (config.stripe.mode === 'emulator') {
+  try {
+    emulator = await createStripeEmulator({ port: config.stripe.port, snapshotFile: join(config.dataDir, 'stripe-emulator.json') });
+  } catch (err) {
+    const inUse = (err as { code?: string }).code === 'EADDRINUSE';
+    console.error(
+      inUse
+        ? `Port ${config.stripe.port} for the built-in Stripe emulator is in use. Set STRIPE_EMULATOR_PORT to a free port (or 0 for any).`
+        : `The built-in Stripe emulator could not start: ${String(err)}`,
+    );
+    process.exit(1);
+  }
+}
+
+const runtime = await startRuntime({ config, webRoot, stripeOrigins: emulator ? [emulator.url] : [] });
 const line = '─'.repeat(64);
 console.log(`\n${line}`);
 console.log(`Settle is running on ${runtime.url}  (${runtime.database.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL'})`);
 console.log(`  Technician UI   ${runtime.url}/app`);
 console.log(`  Client portal   ${runtime.url}/portal`);
+console.log(
+  emulator
+    ? `  Stripe          built-in emulator on ${emulator.url} (offline; set STRIPE_SECRET_KEY to use Stripe)`
+    : `  Stripe          ${config.stripe.mode === 'stripe' && config.stripe.secretKey.startsWith('sk_live_') ? 'LIVE mode' : 'test mode'} (api.stripe.com)`,
+);
 if (config.demoMode) {
   console.log('\nDemo logins' + (runtime.seeded ? ' (demo data created just now)' : '') + ':');
   console.log(`  MSP admin       ${DEMO_LOGINS.admin.email} / ${DEMO_LOGINS.admin.password}`);
@@ -46,7 +69,10 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {
     signals += 1;
     if (signals > 1) process.exit(1);
-    runtime.shutdown(signal).then(
+    runtime
+      .shutdown(signal)
+      .then(() => emulator?.close())
+      .then(
       () => process.exit(0),
       (err: unknown) => {
         console.error('shutdown failed', err);

@@ -33,6 +33,8 @@ export interface RuntimeOptions {
   drainTimeoutMs?: number;
   /** Whether to seed demo data into an empty database (default: config.demoMode). */
   seed?: boolean;
+  /** Extra origins pages may load Stripe.js from (the Stripe emulator's, in emulator mode). */
+  stripeOrigins?: string[];
 }
 
 export interface Runtime {
@@ -70,7 +72,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   }
 
   let draining = false;
-  const app = createApp(ctx, { webRoot: options.webRoot ?? join(REPO_ROOT, 'dist'), isDraining: () => draining });
+  const app = createApp(ctx, { webRoot: options.webRoot ?? join(REPO_ROOT, 'dist'), isDraining: () => draining, stripeOrigins: options.stripeOrigins ?? [] });
   const server = createServer(app);
   server.keepAliveTimeout = 5_000;
   server.listen(config.port, config.host);

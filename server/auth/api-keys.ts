@@ -30,7 +30,7 @@ interface ApiKeyRow {
 const toView = (r: ApiKeyRow): ApiKeyView => ({
   id: r.id,
   name: r.name,
-  prefix: r.prefix,
+  prefix: `stk_${r.prefix}`,
   createdAt: r.created_at.toISOString(),
   lastUsedAt: r.last_used_at?.toISOString() ?? null,
   revokedAt: r.revoked_at?.toISOString() ?? null,

@@ -17,6 +17,11 @@ export interface InvoiceSummary {
   totalDue: number;
   overdueAmount: number;
   processingAmount: number;
+  /** Invoices making up totalDue (open or partially paid). */
+  dueCount: number;
+  /** Invoices whose payment has not cleared yet (not part of totalDue). */
+  processingCount: number;
+  /** dueCount + processingCount: what the "unpaid" filter lists. */
   unpaidCount: number;
   overdueCount: number;
 }
@@ -51,7 +56,8 @@ export async function listClientInvoices(
       scope.db.raw(`coalesce(sum(amount_remaining) filter (where status in ('open','partially_paid')), 0) as total_due`),
       scope.db.raw(`coalesce(sum(amount_remaining) filter (where status in ('open','partially_paid') and due_date < ?), 0) as overdue_amount`, [today]),
       scope.db.raw(`coalesce(sum(amount_remaining) filter (where status = 'processing'), 0) as processing_amount`),
-      scope.db.raw(`count(*) filter (where status in ('open','partially_paid','processing')) as unpaid_count`),
+      scope.db.raw(`count(*) filter (where status in ('open','partially_paid')) as due_count`),
+      scope.db.raw(`count(*) filter (where status = 'processing') as processing_count`),
       scope.db.raw(`count(*) filter (where status in ('open','partially_paid') and due_date < ?) as overdue_count`, [today]),
     )) as Record<string, unknown>;
   return {
@@ -64,7 +70,9 @@ export async function listClientInvoices(
       totalDue: toCount(sums.total_due),
       overdueAmount: toCount(sums.overdue_amount),
       processingAmount: toCount(sums.processing_amount),
-      unpaidCount: toCount(sums.unpaid_count),
+      dueCount: toCount(sums.due_count),
+      processingCount: toCount(sums.processing_count),
+      unpaidCount: toCount(sums.due_count) + toCount(sums.processing_count),
       overdueCount: toCount(sums.overdue_count),
     },
   };

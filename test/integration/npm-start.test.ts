@@ -23,6 +23,7 @@ beforeAll(async () => {
   env = {
     PATH: process.env.PATH ?? '',
     PORT: '0',
+    STRIPE_EMULATOR_PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     DATA_DIR: dataDir,
@@ -69,6 +70,11 @@ describe('npm start', () => {
       expect(text).toContain(`${DEMO_LOGINS.technician.email} / ${DEMO_LOGINS.technician.password}`);
       expect(text).toContain(`${DEMO_LOGINS.admin.email} / ${DEMO_LOGINS.admin.password}`);
       for (const c of DEMO_CLIENTS) expect(text).toContain(c.email);
+      const emulatorUrl = /built-in emulator on (http:\/\/\S+)/.exec(text)?.[1];
+      expect(emulatorUrl).toBeTruthy();
+      const stripeApi = await fetch(`${emulatorUrl}/v1/customers`, { headers: { authorization: 'Bearer sk_test_demo' } });
+      expect(stripeApi.status).toBe(200);
+      expect((await fetch(`${url}/app/`)).headers.get('content-security-policy')).toContain(emulatorUrl);
 
       for (const path of ['/app/', '/portal/']) {
         const page = await fetch(url + path);

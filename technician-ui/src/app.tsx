@@ -1,0 +1,34 @@
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router-dom';
+import { ApiKeysPage } from './api-keys/api-keys-page';
+import { LoginPage } from './auth/login-page';
+import { RequireSession, SessionProvider } from './auth/session';
+import { ClientPage } from './clients/client-page';
+import { ClientsPage } from './clients/clients-page';
+import { AppLayout } from './shell/app-layout';
+import { NotFoundPage } from './shell/not-found-page';
+
+export function App() {
+  return (
+    <BrowserRouter basename="/app">
+      <SessionProvider>
+        <Routes>
+          <Route path="/login" element={<LoginPage />} />
+          <Route
+            element={
+              <RequireSession>
+                <AppLayout />
+              </RequireSession>
+            }
+          >
+            <Route index element={<Navigate to="/clients" replace />} />
+            <Route path="/clients" element={<ClientsPage />} />
+            <Route path="/clients/:clientId" element={<ClientPage />} />
+            <Route path="/settings" element={<Navigate to="/settings/api-keys" replace />} />
+            <Route path="/settings/api-keys" element={<ApiKeysPage />} />
+            <Route path="*" element={<NotFoundPage />} />
+          </Route>
+        </Routes>
+      </SessionProvider>
+    </BrowserRouter>
+  );
+}

@@ -1,0 +1,176 @@
+import { useState } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import { isApiError } from '../../../ui-kit/api-client';
+import { EmptyState } from '../../../ui-kit/components/empty-state';
+import { ErrorState } from '../../../ui-kit/components/error-state';
+import { InvoiceTable } from '../../../ui-kit/components/invoice-table';
+import { Loading } from '../../../ui-kit/components/loading';
+import { PageHeader } from '../../../ui-kit/components/page-header';
+import { Pagination } from '../../../ui-kit/components/pagination';
+import { StatCard } from '../../../ui-kit/components/stat-card';
+import { TableRegion } from '../../../ui-kit/components/table-region';
+import { formatMoney } from '../../../ui-kit/money';
+import type { Invoice } from '../../../ui-kit/types';
+import { AutopayBadge, MappingStatusBadge } from './client-badges';
+import { ContactsCard } from './contacts-card';
+import type { ClientDetail } from './types';
+import { useClient } from './use-clients';
+
+const INVOICES_PAGE_SIZE = 25;
+
+function MailIcon() {
+  return (
+    <svg viewBox="0 0 16 16" aria-hidden="true" focusable="false">
+      <rect x="2" y="3.5" width="12" height="9" rx="1.5" fill="none" stroke="currentColor" strokeWidth="1.4" />
+      <path d="m2.5 4.5 5.5 4 5.5-4" fill="none" stroke="currentColor" strokeWidth="1.4" strokeLinejoin="round" />
+    </svg>
+  );
+}
+
+function TagIcon() {
+  return (
+    <svg viewBox="0 0 16 16" aria-hidden="true" focusable="false">
+      <path
+        d="M2.5 8.1V3.5a1 1 0 0 1 1-1h4.6l5.4 5.4a1 1 0 0 1 0 1.4l-4.2 4.2a1 1 0 0 1-1.4 0L2.5 8.1Z"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.4"
+        strokeLinejoin="round"
+      />
+      <circle cx="5.5" cy="5.5" r="1" fill="currentColor" />
+    </svg>
+  );
+}
+
+function ClientHeader({ client }: { client: ClientDetail }) {
+  return (
+    <PageHeader
+      back={{ to: '/clients', label: 'Clients' }}
+      title={client.name}
+      meta={
+        <>
+          <span className="meta-item">
+            <MailIcon />
+            <a href={`mailto:${client.email}`}>{client.email}</a>
+          </span>
+          <span className="meta-item">
+            <TagIcon />
+            <span>
+              PSA ref <span className="mono">{client.psaRef}</span>
+            </span>
+          </span>
+          <MappingStatusBadge status={client.mappingStatus} />
+          <AutopayBadge enabled={client.autopayEnabled} />
+        </>
+      }
+    />
+  );
+}
+
+function ClientInvoices({ invoices }: { invoices: Invoice[] }) {
+  const [page, setPage] = useState(1);
+  const pageCount = Math.max(1, Math.ceil(invoices.length / INVOICES_PAGE_SIZE));
+  const current = Math.min(page, pageCount);
+  const visible = invoices.slice((current - 1) * INVOICES_PAGE_SIZE, current * INVOICES_PAGE_SIZE);
+
+  return (
+    <section className="section" aria-labelledby="invoices-title">
+      <h2 className="section__title" id="invoices-title">
+        Invoices
+      </h2>
+      {invoices.length === 0 ? (
+        <div className="card">
+          <EmptyState title="No invoices">Invoices appear here when your PSA sends them to Settle.</EmptyState>
+        </div>
+      ) : (
+        <>
+          <TableRegion label="Invoices">
+            <InvoiceTable invoices={visible} detailed />
+          </TableRegion>
+          <Pagination
+            page={current}
+            pageSize={INVOICES_PAGE_SIZE}
+            total={invoices.length}
+            onPageChange={setPage}
+            itemLabel="invoices"
+          />
+        </>
+      )}
+    </section>
+  );
+}
+
+/** One client: who they are, what they owe, who can use the portal, and every invoice's status. */
+export function ClientPage() {
+  const { clientId = '' } = useParams();
+  const { data, error, reload } = useClient(clientId);
+
+  if (error) {
+    const notFound = isApiError(error) && error.status === 404;
+    return (
+      <>
+        <title>Client · Settle</title>
+        <PageHeader back={{ to: '/clients', label: 'Clients' }} title={notFound ? 'Client not found' : 'Client'} />
+        <div className="card">
+          {notFound ? (
+            <EmptyState
+              title="This client doesn’t exist"
+              action={
+                <Link className="btn btn--secondary" to="/clients">
+                  Back to clients
+                </Link>
+              }
+            >
+              It may have been removed in your PSA, or the link may be wrong.
+            </EmptyState>
+          ) : (
+            <ErrorState error={error} title="We couldn’t load this client" onRetry={reload} />
+          )}
+        </div>
+      </>
+    );
+  }
+
+  if (!data) {
+    return (
+      <>
+        <title>Client · Settle</title>
+        <Loading label="Loading client…" />
+      </>
+    );
+  }
+
+  const { client, invoices } = data;
+  return (
+    <>
+      <title>{`${client.name} · Settle`}</title>
+      <ClientHeader client={client} />
+      <div className="stats">
+        <StatCard
+          label="Open balance"
+          value={formatMoney(client.openBalance, client.currency)}
+          hint={`${client.openInvoiceCount} open ${client.openInvoiceCount === 1 ? 'invoice' : 'invoices'}`}
+        />
+        <StatCard
+          label="Overdue"
+          value={formatMoney(client.overdueBalance, client.currency)}
+          tone={client.overdueBalance > 0 ? 'danger' : 'default'}
+          hint={client.overdueBalance > 0 ? 'Past due date' : 'Nothing overdue'}
+        />
+        <StatCard
+          label="Stripe customer"
+          value={client.stripeCustomerId ? <span className="stat__mono">{client.stripeCustomerId}</span> : 'Not linked'}
+          hint={
+            client.stripeCustomerId
+              ? client.autopayEnabled
+                ? 'Autopay charges invoices on their due date'
+                : 'Autopay is off'
+              : 'Map this client to take payments'
+          }
+        />
+      </div>
+      <ContactsCard contacts={client.contacts} />
+      <ClientInvoices key={client.id} invoices={invoices} />
+    </>
+  );
+}

@@ -1,0 +1,83 @@
+import { NavLink, Outlet } from 'react-router-dom';
+import { AppShell } from '../../../ui-kit/components/app-shell';
+import { Brand } from '../../../ui-kit/components/brand';
+import { roleLabel, useSession, useSessionContext } from '../auth/session';
+
+function ClientsIcon() {
+  return (
+    <svg viewBox="0 0 20 20" aria-hidden="true" focusable="false">
+      <path
+        d="M3 16.5v-1a3.5 3.5 0 0 1 3.5-3.5h3a3.5 3.5 0 0 1 3.5 3.5v1M13.5 4.2a3 3 0 0 1 0 5.6M17 16.5v-1a3.5 3.5 0 0 0-2.5-3.35M11 6.5a3 3 0 1 1-6 0 3 3 0 0 1 6 0Z"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.5"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+      />
+    </svg>
+  );
+}
+
+function KeyIcon() {
+  return (
+    <svg viewBox="0 0 20 20" aria-hidden="true" focusable="false">
+      <path
+        d="M12.5 3.5a4 4 0 1 1-3.46 6L3.5 15v2h2.5v-1.5H7.5V14l1.54-1.54A4 4 0 0 1 12.5 3.5ZM13.5 7a.5.5 0 1 1-1 0 .5.5 0 0 1 1 0Z"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.5"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+      />
+    </svg>
+  );
+}
+
+/** Signed-in frame of the technician UI: top bar, navigation (API keys for admins only), page. */
+export function AppLayout() {
+  const session = useSession();
+  const { signOut } = useSessionContext();
+  const isAdmin = session.user.role === 'admin';
+
+  const nav = (
+    <div className="sidenav__inner">
+      <div className="sidenav__section">
+        <ul className="sidenav__list">
+          <li>
+            <NavLink className="sidenav__link" to="/clients">
+              <ClientsIcon />
+              Clients
+            </NavLink>
+          </li>
+        </ul>
+      </div>
+      {isAdmin && (
+        <div className="sidenav__section">
+          <h2 className="sidenav__heading" id="nav-settings">
+            Settings
+          </h2>
+          <ul className="sidenav__list" aria-labelledby="nav-settings">
+            <li>
+              <NavLink className="sidenav__link" to="/settings/api-keys">
+                <KeyIcon />
+                API keys
+              </NavLink>
+            </li>
+          </ul>
+        </div>
+      )}
+    </div>
+  );
+
+  return (
+    <AppShell
+      brand={<Brand />}
+      context={session.installation.name}
+      user={{ name: session.user.name, detail: roleLabel(session.user.role) }}
+      onSignOut={signOut}
+      nav={nav}
+    >
+      <Outlet />
+    </AppShell>
+  );
+}
