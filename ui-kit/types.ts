@@ -3,25 +3,9 @@
  * Money is always an integer amount of minor units plus an ISO 4217 currency code.
  */
 
-/** Every invoice status the server can report. `StatusBadge` renders each one exhaustively. */
-export type InvoiceStatus = 'open' | 'processing' | 'partially_paid' | 'paid' | 'overpaid' | 'void';
-
-export interface Invoice {
-  id: string;
-  number: string;
-  psaRef: string;
-  currency: string;
-  total: number;
-  amountPaid: number;
-  amountRemaining: number;
-  status: InvoiceStatus;
-  /** True when the invoice is open or partially paid and past its due date (decided by the server). */
-  overdue: boolean;
-  /** Calendar date, `YYYY-MM-DD`. */
-  issuedAt: string;
-  /** Calendar date, `YYYY-MM-DD`. */
-  dueDate: string;
-}
+// Type-only imports of the server's own response shapes: the compiler checks both sides of the
+// contract, and nothing from the server is bundled.
+export type { InvoiceStatus, InvoiceView as Invoice } from '../server/invoices/invoice-view';
 
 /** Envelope of every paginated list response. */
 export interface Page {

@@ -1,14 +1,6 @@
-export interface ApiKey {
-  id: string;
-  name: string;
-  /** First characters of the key, safe to show, e.g. `stk_live_4f2a`. */
-  prefix: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-  /** Name of the staff user who created it. */
-  createdBy: string | null;
-}
+import type { ApiKeyView as ApiKey } from '../../../server/auth/api-keys';
+
+export type { ApiKey };
 
 export interface ApiKeyListResponse {
   apiKeys: ApiKey[];

@@ -1,30 +1,10 @@
 import type { Invoice, Page } from '../../../ui-kit/types';
 
-export type MappingStatus = 'unmapped' | 'mapped' | 'ignored';
-export type PortalAccess = 'active' | 'invited' | 'none';
+import type { ClientSummaryView as ClientSummary, ContactView as Contact } from '../../../server/clients/list-clients';
 
-export interface ClientSummary {
-  id: string;
-  name: string;
-  email: string;
-  psaRef: string;
-  mappingStatus: MappingStatus;
-  stripeCustomerId: string | null;
-  autopayEnabled: boolean;
-  currency: string;
-  /** Minor units. */
-  openBalance: number;
-  /** Minor units. */
-  overdueBalance: number;
-  openInvoiceCount: number;
-}
-
-export interface Contact {
-  id: string;
-  name: string;
-  email: string;
-  portalAccess: PortalAccess;
-}
+export type { ClientSummary, Contact };
+export type MappingStatus = ClientSummary['mappingStatus'];
+export type PortalAccess = Contact['portalAccess'];
 
 export interface ClientDetail extends ClientSummary {
   contacts: Contact[];
