@@ -6,6 +6,7 @@ import { loadConfig } from './config/config';
 import { DEMO_CLIENTS, DEMO_LOGINS } from './demo/seed-demo';
 import { missingBuilds } from './http/static-apps';
 import { REPO_ROOT, startRuntime } from './runtime';
+import { endpointFromUrl } from './stripe/stripe-clients';
 import { createStripeEmulator, type StripeEmulator } from '../stripe-emulator/index';
 
 const loaded = loadConfig(process.env);
@@ -44,7 +45,12 @@ if (config.stripe.mode === 'emulator') {
   }
 }
 
-const runtime = await startRuntime({ config, webRoot, stripeOrigins: emulator ? [emulator.url] : [] });
+const runtime = await startRuntime({
+  config,
+  webRoot,
+  stripeOrigins: emulator ? [emulator.url] : [],
+  stripeEndpoint: emulator ? endpointFromUrl(emulator.url) : null,
+});
 const line = '─'.repeat(64);
 console.log(`\n${line}`);
 console.log(`Settle is running on ${runtime.url}  (${runtime.database.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL'})`);

@@ -16,6 +16,8 @@ import { createJobQueue, type JobQueue } from './jobs/job-queue';
 import { jobDefinitions as defaultJobs, type JobDefinition } from './jobs/job-registry';
 import { startScheduler, type Scheduler } from './jobs/scheduler';
 import { createLogger, type Logger } from './logger';
+import { SecretBox } from './crypto/secret-box';
+import { StripeClients, type StripeEndpoint } from './stripe/stripe-clients';
 
 export const REPO_ROOT = join(import.meta.dirname, '..');
 
@@ -35,6 +37,8 @@ export interface RuntimeOptions {
   seed?: boolean;
   /** Extra origins pages may load Stripe.js from (the Stripe emulator's, in emulator mode). */
   stripeOrigins?: string[];
+  /** Where the Stripe API is: the emulator's address, or null for api.stripe.com. */
+  stripeEndpoint?: StripeEndpoint | null;
 }
 
 export interface Runtime {
@@ -61,7 +65,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     seeded = true;
     logger.info('demo data seeded');
   }
-  const ctx: AppContext = { config, db: database.knex, clock, logger };
+  const secrets = new SecretBox(config.encryptionKeys);
+  const stripe = new StripeClients({ endpoint: options.stripeEndpoint ?? null, secrets });
+  const ctx: AppContext = { config, db: database.knex, clock, logger, secrets, stripe };
 
   let queue: JobQueue | null = null;
   let scheduler: Scheduler | null = null;

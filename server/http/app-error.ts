@@ -16,6 +16,7 @@ export const ERROR_STATUS = {
   CLIENT_NOT_FOUND: 404,
   INVOICE_NOT_FOUND: 404,
   API_KEY_NOT_FOUND: 404,
+  STRIPE_NOT_CONNECTED: 409,
   SERVICE_SHUTTING_DOWN: 503,
   INTERNAL_ERROR: 500,
 } as const;
@@ -50,6 +51,7 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   CLIENT_NOT_FOUND: 'Client not found.',
   INVOICE_NOT_FOUND: 'Invoice not found.',
   API_KEY_NOT_FOUND: 'API key not found.',
+  STRIPE_NOT_CONNECTED: 'Stripe is not connected for this installation yet. An admin can connect it in Settings.',
   SERVICE_SHUTTING_DOWN: 'The server is restarting. Try again in a moment.',
   INTERNAL_ERROR: 'Something went wrong on our side. Try again, and contact support if it keeps happening.',
 };

@@ -11,7 +11,7 @@ import { startScheduler, type Scheduler } from '../../server/jobs/scheduler';
 import { createLogger } from '../../server/logger';
 import { createSession } from '../../server/auth/sessions';
 import { makeInstallation, makeStaffUser } from '../support/factories';
-import { testConfig } from '../support/test-app';
+import { testContext } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 const logger = createLogger({ level: 'silent' });
@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 function ctxFor(database: Database, clock = new ManualClock()): AppContext {
-  return { config: testConfig(), db: database.knex, clock, logger };
+  return testContext(database, { clock });
 }
 
 /** A "process": its own database handle (own pool on PostgreSQL) and its own queue. */

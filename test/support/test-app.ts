@@ -3,6 +3,11 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { parseConfig, type Config } from '../../server/config/config';
 import { ManualClock, type Clock } from '../../server/clock';
+import { SecretBox } from '../../server/crypto/secret-box';
+import type { Database } from '../../server/db/database';
+import type { AppContext } from '../../server/http/context';
+import { endpointFromUrl, StripeClients } from '../../server/stripe/stripe-clients';
+import { createStripeEmulator, type StripeEmulator, type StripeEmulatorOptions } from '../../stripe-emulator/index';
 import type { JobDefinition } from '../../server/jobs/job-registry';
 import { createLogger } from '../../server/logger';
 import { startRuntime, type Runtime } from '../../server/runtime';
@@ -27,8 +32,24 @@ export function testConfig(env: Record<string, string> = {}): Config {
   return parsed.config;
 }
 
+/** A complete AppContext for calling domain functions and jobs directly in tests. */
+export function testContext(database: Database, options: { clock?: Clock; emulator?: StripeEmulator; env?: Record<string, string> } = {}): AppContext {
+  const config = testConfig(options.env);
+  const secrets = new SecretBox(config.encryptionKeys);
+  return {
+    config,
+    db: database.knex,
+    clock: options.clock ?? new ManualClock(new Date()),
+    logger: createLogger({ level: 'silent' }),
+    secrets,
+    stripe: new StripeClients({ endpoint: options.emulator ? endpointFromUrl(options.emulator.url) : null, secrets, maxNetworkRetries: 0 }),
+  };
+}
+
 export interface TestApp {
   url: string;
+  /** The in-process Stripe emulator, when started with `stripeEmulator`. */
+  emulator: StripeEmulator | null;
   runtime: Runtime;
   db: TestDatabase;
   clock: Clock;
@@ -38,9 +59,21 @@ export interface TestApp {
 }
 
 export async function startTestApp(
-  options: { env?: Record<string, string>; clock?: Clock; seed?: boolean; jobs?: readonly JobDefinition[]; webRoot?: string; drainTimeoutMs?: number } = {},
+  options: {
+    env?: Record<string, string>;
+    clock?: Clock;
+    seed?: boolean;
+    jobs?: readonly JobDefinition[];
+    webRoot?: string;
+    drainTimeoutMs?: number;
+    /** Start an in-process Stripe emulator and point the server at it. */
+    stripeEmulator?: boolean | StripeEmulatorOptions;
+  } = {},
 ): Promise<TestApp> {
   const db = await createTestDatabase();
+  const emulator = options.stripeEmulator
+    ? await createStripeEmulator(typeof options.stripeEmulator === 'object' ? options.stripeEmulator : {})
+    : null;
   const clock = options.clock ?? new ManualClock(new Date());
   const logs: string[] = [];
   const sink = new Writable({
@@ -60,15 +93,18 @@ export async function startTestApp(
     cron: false,
     ...(options.jobs ? { jobs: options.jobs } : {}),
     ...(options.drainTimeoutMs ? { drainTimeoutMs: options.drainTimeoutMs } : {}),
+    ...(emulator ? { stripeEndpoint: endpointFromUrl(emulator.url), stripeOrigins: [emulator.url] } : {}),
   });
   return {
     url: runtime.url,
+    emulator,
     runtime,
     db,
     clock,
     logs,
     async close() {
       await runtime.shutdown('test');
+      await emulator?.close();
       await db.drop();
     },
   };
