@@ -2,7 +2,9 @@
 // every file in the folder is listed.
 import type { Knex } from 'knex';
 import * as initialSchema from './20261123000001_initial_schema';
+import * as marketplace from './20261123000005_marketplace';
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261123000001_initial_schema': initialSchema,
+  '20261123000005_marketplace': marketplace,
 };

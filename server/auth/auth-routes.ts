@@ -1,6 +1,6 @@
 // Sign-in, session and sign-out for one audience (staff at /api/app, client contacts at
 // /api/portal). Thin: validation, one passport strategy, session creation, audit.
-import { Router, type CookieOptions, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { actorOf, recordAudit, requestMeta } from '../audit/record-audit';
 import { InstallationScope } from '../db/tenant-scope';
@@ -11,7 +11,8 @@ import { runStrategy, type SettlePassport, type VerifiedLogin } from './passport
 import type { PortalPrincipal, StaffPrincipal } from './principal';
 import { requirePortal, requireStaff } from './require-auth';
 import { portalSessionView, staffSessionView } from './session-view';
-import { createSession, destroySession, resolveSession, SESSION_COOKIE, sessionPolicy, type SessionKind } from './sessions';
+import { destroySession, SESSION_COOKIE, type SessionKind } from './sessions';
+import { startSession } from './start-session';
 
 const loginSchema = z
   .object({
@@ -20,14 +21,9 @@ const loginSchema = z
   })
   .strict();
 
-function cookieOptions(ctx: AppContext, expires: Date): CookieOptions {
-  return { httpOnly: true, sameSite: 'lax', secure: ctx.config.secureCookies, path: '/', expires };
-}
-
 export function authRoutes(ctx: AppContext, passport: SettlePassport, kind: SessionKind): Router {
   const router = Router();
   const cookie = SESSION_COOKIE[kind];
-  const policy = sessionPolicy(ctx.config);
   const guard = kind === 'staff' ? requireStaff(passport) : requirePortal(passport);
   const view = (p: StaffPrincipal | PortalPrincipal) =>
     p.kind === 'staff' ? staffSessionView(ctx.db, p) : portalSessionView(ctx.db, p);
@@ -37,23 +33,9 @@ export function authRoutes(ctx: AppContext, passport: SettlePassport, kind: Sess
     req.body = body;
     const verified = await runStrategy<VerifiedLogin>(passport, `${kind}-password`, req);
     if (!verified) throw new AppError('AUTH_INVALID_CREDENTIALS');
-    // A fresh token on every sign-in (no session fixation); a previous session on this browser ends.
-    const previous = (req.cookies as Record<string, string> | undefined)?.[cookie.name];
-    if (previous) {
-      const old = await resolveSession(ctx.db, kind, previous, { clock: ctx.clock, policy });
-      if (old) await destroySession(ctx.db, old.sessionId);
-    }
-    const session = await createSession(
-      ctx.db,
-      { ...verified, ip: req.ip, userAgent: req.get('user-agent') },
-      { clock: ctx.clock, policy },
-    );
+    const principal = await startSession(ctx, req, res, verified);
     const scope = new InstallationScope(ctx.db, verified.installationId);
-    await scope.from(kind === 'staff' ? 'staff_users' : 'portal_users').where({ id: verified.userId }).update({ last_login_at: ctx.clock.now() });
-    const principal = await resolveSession(ctx.db, kind, session.token, { clock: ctx.clock, policy });
-    if (!principal) throw new AppError('AUTH_REQUIRED');
     await recordAudit(scope, { actor: actorOf(principal), action: 'auth.login', clientId: verified.clientId ?? null, ...requestMeta(req) }, ctx.clock);
-    res.cookie(cookie.name, session.token, cookieOptions(ctx, session.absoluteExpiresAt));
     res.json(await view(principal));
   });
 

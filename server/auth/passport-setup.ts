@@ -45,6 +45,7 @@ function passwordStrategy(ctx: AppContext, kind: SessionKind) {
         .join('installations as i', 'i.id', 'u.installation_id')
         .whereRaw('lower(u.email) = ?', [email.toLowerCase()])
         .whereNull('u.disabled_at')
+        .whereNotNull('u.password_hash') // users who only arrive through signed PSA links have none
         .where('i.status', 'active')
         .first('u.id', 'u.installation_id', 'u.password_hash', kind === 'portal' ? 'u.client_id' : ctx.db.raw('null as client_id'))) as
         | { id: string; installation_id: string; password_hash: string | null; client_id: string | null }

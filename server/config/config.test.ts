@@ -38,6 +38,7 @@ describe('parseConfig', () => {
     if (second.ok) return;
     expect(second.problems).toEqual([
       'ENCRYPTION_KEY: required outside demo mode',
+      'MARKETPLACE_SHARED_SECRET: required outside demo mode',
       'PUBLIC_URL: required outside demo mode',
       'DATABASE_URL: required in production (embedded PGlite is for demos and development)',
     ]);
@@ -47,6 +48,7 @@ describe('parseConfig', () => {
     const result = parseConfig({
       NODE_ENV: 'production',
       ENCRYPTION_KEY: key,
+      MARKETPLACE_SHARED_SECRET: 'm'.repeat(40),
       ENCRYPTION_KEYS_PREVIOUS: Buffer.alloc(32, 2).toString('base64'),
       PUBLIC_URL: 'https://pay.msp.example/',
       DATABASE_URL: 'postgres://settle@db/settle',

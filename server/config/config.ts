@@ -31,6 +31,7 @@ const envSchema = z
     BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'like 100kb or 1mb').default('100kb'),
     ENCRYPTION_KEY: base64Key.optional(),
     ENCRYPTION_KEYS_PREVIOUS: z.string().optional(),
+    MARKETPLACE_SHARED_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
     SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
     LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
@@ -55,6 +56,7 @@ function crossFieldProblems(env: RawEnv): string[] {
   const demo = env.DEMO_MODE === undefined ? !production : ['true', '1', 'yes'].includes(env.DEMO_MODE);
   if (!demo) {
     if (!env.ENCRYPTION_KEY) problems.push('ENCRYPTION_KEY: required outside demo mode');
+    if (!env.MARKETPLACE_SHARED_SECRET) problems.push('MARKETPLACE_SHARED_SECRET: required outside demo mode');
     if (!env.PUBLIC_URL) problems.push('PUBLIC_URL: required outside demo mode');
     if (!env.DATABASE_URL && production) problems.push('DATABASE_URL: required in production (embedded PGlite is for demos and development)');
     if (env.PUBLIC_URL?.startsWith('http://') && production) problems.push('PUBLIC_URL: must be https in production');
@@ -85,6 +87,8 @@ export interface Config {
   readonly bodyLimit: string;
   /** Current key first, then previous keys still accepted for decryption (rotation). */
   readonly encryptionKeys: readonly Buffer[];
+  /** Shared with the PSA marketplace: signs install, launch and uninstall requests. */
+  readonly marketplaceSecret: string | null;
   readonly session: { readonly idleMinutes: number; readonly maxHours: number };
   readonly login: { readonly maxFailures: number; readonly windowMinutes: number };
   readonly jobs: { readonly enabled: boolean; readonly maintenanceCron: string };
@@ -126,6 +130,7 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
     trustProxy: e.TRUST_PROXY,
     bodyLimit: e.BODY_LIMIT,
     encryptionKeys,
+    marketplaceSecret: e.MARKETPLACE_SHARED_SECRET ?? null,
     session: { idleMinutes: e.SESSION_IDLE_MINUTES, maxHours: e.SESSION_MAX_HOURS },
     login: { maxFailures: e.LOGIN_MAX_FAILURES, windowMinutes: e.LOGIN_WINDOW_MINUTES },
     jobs: { enabled: e.JOBS_ENABLED, maintenanceCron: e.CRON_MAINTENANCE },
@@ -137,23 +142,27 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
   return { ok: true, config: deepFreeze(config) };
 }
 
+
 /**
- * Boot-time loader: in demo mode a missing ENCRYPTION_KEY is generated once and kept in
- * DATA_DIR/demo-secrets.json so encrypted data survives restarts. Outside demo mode there are no
- * defaults for secrets: parseConfig reports them missing.
+ * Boot-time loader: in demo mode missing secrets (ENCRYPTION_KEY, MARKETPLACE_SHARED_SECRET) are
+ * generated once and kept in DATA_DIR/demo-secrets.json so they survive restarts. Outside demo mode
+ * there are no defaults for secrets: parseConfig reports them missing.
  */
 export function loadConfig(env: Record<string, string | undefined>, options: { cwd?: string } = {}): ConfigResult {
   const first = parseConfig(env, options);
-  if (!first.ok || first.config.encryptionKeys.length > 0 || !first.config.demoMode) return first;
+  if (!first.ok || !first.config.demoMode) return first;
+  if (first.config.encryptionKeys.length > 0 && first.config.marketplaceSecret) return first;
   const file = join(first.config.dataDir, 'demo-secrets.json');
-  let secrets: { ENCRYPTION_KEY?: string } = {};
+  let secrets: { ENCRYPTION_KEY?: string; MARKETPLACE_SHARED_SECRET?: string } = {};
   if (existsSync(file)) secrets = JSON.parse(readFileSync(file, 'utf8')) as typeof secrets;
-  if (!secrets.ENCRYPTION_KEY) {
-    secrets.ENCRYPTION_KEY = randomBytes(32).toString('base64');
+  const missing = !secrets.ENCRYPTION_KEY || !secrets.MARKETPLACE_SHARED_SECRET;
+  secrets.ENCRYPTION_KEY ??= randomBytes(32).toString('base64');
+  secrets.MARKETPLACE_SHARED_SECRET ??= randomBytes(32).toString('base64url');
+  if (missing) {
     mkdirSync(first.config.dataDir, { recursive: true });
     writeFileSync(file, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
   }
-  return parseConfig({ ...env, ENCRYPTION_KEY: secrets.ENCRYPTION_KEY }, options);
+  return parseConfig({ ENCRYPTION_KEY: secrets.ENCRYPTION_KEY, MARKETPLACE_SHARED_SECRET: secrets.MARKETPLACE_SHARED_SECRET, ...env }, options);
 }
 
 function deepFreeze<T>(value: T): T {

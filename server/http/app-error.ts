@@ -17,6 +17,10 @@ export const ERROR_STATUS = {
   INVOICE_NOT_FOUND: 404,
   API_KEY_NOT_FOUND: 404,
   STRIPE_NOT_CONNECTED: 409,
+  MARKETPLACE_SIGNATURE_INVALID: 401,
+  MARKETPLACE_REQUEST_INVALID: 400,
+  MARKETPLACE_NOT_INSTALLED: 404,
+  STAFF_USER_DISABLED: 403,
   SERVICE_SHUTTING_DOWN: 503,
   INTERNAL_ERROR: 500,
 } as const;
@@ -52,6 +56,10 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   INVOICE_NOT_FOUND: 'Invoice not found.',
   API_KEY_NOT_FOUND: 'API key not found.',
   STRIPE_NOT_CONNECTED: 'Stripe is not connected for this installation yet. An admin can connect it in Settings.',
+  MARKETPLACE_SIGNATURE_INVALID: 'This link is invalid, expired or was already used. Open Settle again from your PSA.',
+  MARKETPLACE_REQUEST_INVALID: 'The request from the PSA marketplace is missing required details.',
+  MARKETPLACE_NOT_INSTALLED: 'Settle is not installed for this PSA account. Ask an admin to install it from the marketplace.',
+  STAFF_USER_DISABLED: 'Your access to Settle has been disabled. Ask your MSP admin.',
   SERVICE_SHUTTING_DOWN: 'The server is restarting. Try again in a moment.',
   INTERNAL_ERROR: 'Something went wrong on our side. Try again, and contact support if it keeps happening.',
 };

@@ -8,6 +8,7 @@ import { pinoHttp } from 'pino-http';
 import { createPassport } from '../auth/passport-setup';
 import { appRoutes } from '../clients/app-routes';
 import { portalRoutes } from '../invoices/portal-routes';
+import { marketplaceRoutes } from '../installations/marketplace-routes';
 import { psaRoutes } from '../psa/psa-routes';
 import { AppError } from './app-error';
 import type { AppContext } from './context';
@@ -131,6 +132,7 @@ export function createApp(ctx: AppContext, options: CreateAppOptions): Express {
   api.use(apiNotFound);
   app.use('/api', api);
 
+  app.use('/marketplace', marketplaceRoutes(ctx));
   app.use(staticApps(options.webRoot));
   app.get('/', (_req, res) => res.redirect(302, '/portal/'));
   app.use((_req, res) => {

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import type { TestProject } from 'vitest/node';
 import { createDatabase } from '../../server/db/database';
 import { migrateLatest } from '../../server/db/migrate';
 import { createJobQueue } from '../../server/jobs/job-queue';
@@ -72,8 +73,20 @@ function buildWebApps(): void {
   writeFileSync(marker, hash);
 }
 
-export default async function setup(): Promise<void> {
-  if (process.env.DATABASE_URL) await preparePostgres(process.env.DATABASE_URL);
-  else await preparePglite();
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The migrated template this run prepared (fixed at start, even if migrations change mid-run). */
+    databaseTemplate: string;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<void> {
+  if (process.env.DATABASE_URL) {
+    await preparePostgres(process.env.DATABASE_URL);
+    project.provide('databaseTemplate', postgresTemplateName());
+  } else {
+    await preparePglite();
+    project.provide('databaseTemplate', pgliteTemplateDir());
+  }
   buildWebApps();
 }

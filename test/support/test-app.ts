@@ -15,6 +15,7 @@ import { ROOT } from './template';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 export const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
+export const TEST_MARKETPLACE_SECRET = 'test-marketplace-shared-secret-0123456789';
 
 export function testConfig(env: Record<string, string> = {}): Config {
   const parsed = parseConfig({
@@ -25,6 +26,7 @@ export function testConfig(env: Record<string, string> = {}): Config {
     PUBLIC_URL: 'http://127.0.0.1:3000',
     LOG_LEVEL: 'info',
     ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+    MARKETPLACE_SHARED_SECRET: TEST_MARKETPLACE_SECRET,
     JOBS_ENABLED: 'false',
     ...env,
   });

@@ -5,8 +5,9 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { createDatabase, type Database } from '../../server/db/database';
-import { pgliteTemplateDir, postgresPrefix, postgresTemplateName, withDatabase } from './template';
+import { postgresPrefix, withDatabase } from './template';
 
 export interface TestDatabase {
   database: Database;
@@ -23,7 +24,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     const name = `${postgresPrefix()}_t_${randomBytes(6).toString('hex')}`;
     const admin = new pg.Client({ connectionString: adminUrl });
     await admin.connect();
-    await admin.query(`create database "${name}" template "${postgresTemplateName()}"`);
+    await admin.query(`create database "${name}" template "${inject('databaseTemplate')}"`);
     await admin.end();
     const url = withDatabase(adminUrl, name);
     const database = await createDatabase({ kind: 'postgres', url });
@@ -40,7 +41,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     };
   }
   const dataDir = join(mkdtempSync(join(tmpdir(), 'settle-db-')), 'pglite');
-  cpSync(pgliteTemplateDir(), dataDir, { recursive: true });
+  cpSync(inject('databaseTemplate'), dataDir, { recursive: true });
   const database = await createDatabase({ kind: 'pglite', dataDir });
   return {
     database,
