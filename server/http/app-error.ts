@@ -21,6 +21,11 @@ export const ERROR_STATUS = {
   MARKETPLACE_REQUEST_INVALID: 400,
   MARKETPLACE_NOT_INSTALLED: 404,
   STAFF_USER_DISABLED: 403,
+  STRIPE_SECRET_KEY_REFUSED: 400,
+  STRIPE_KEY_INVALID: 400,
+  STRIPE_KEY_MISSING_PERMISSIONS: 422,
+  STRIPE_ACCOUNT_MISMATCH: 409,
+  STRIPE_UNAVAILABLE: 502,
   SERVICE_SHUTTING_DOWN: 503,
   INTERNAL_ERROR: 500,
 } as const;
@@ -60,6 +65,12 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   MARKETPLACE_REQUEST_INVALID: 'The request from the PSA marketplace is missing required details.',
   MARKETPLACE_NOT_INSTALLED: 'Settle is not installed for this PSA account. Ask an admin to install it from the marketplace.',
   STAFF_USER_DISABLED: 'Your access to Settle has been disabled. Ask your MSP admin.',
+  STRIPE_SECRET_KEY_REFUSED:
+    'That is a full secret key (sk_…). Settle never accepts secret keys: they give unlimited access to your Stripe account, and Stripe does not allow apps to ask for them. Create a restricted key (rk_…) with the permissions Settle lists, or use Connect with Stripe.',
+  STRIPE_KEY_INVALID: 'Stripe did not accept this key.',
+  STRIPE_KEY_MISSING_PERMISSIONS: 'This restricted key is missing permissions Settle needs. Edit the key in Stripe, turn them on, and try again.',
+  STRIPE_ACCOUNT_MISMATCH: 'A different Stripe account is already connected. Disconnect it first; client mappings belong to the account they were made in.',
+  STRIPE_UNAVAILABLE: 'Stripe did not answer. Nothing was changed; try again in a moment.',
   SERVICE_SHUTTING_DOWN: 'The server is restarting. Try again in a moment.',
   INTERNAL_ERROR: 'Something went wrong on our side. Try again, and contact support if it keeps happening.',
 };

@@ -9,6 +9,7 @@ import { createPassport } from '../auth/passport-setup';
 import { appRoutes } from '../clients/app-routes';
 import { portalRoutes } from '../invoices/portal-routes';
 import { marketplaceRoutes } from '../installations/marketplace-routes';
+import { setupRoutes } from '../installations/setup-routes';
 import { psaRoutes } from '../psa/psa-routes';
 import { AppError } from './app-error';
 import type { AppContext } from './context';
@@ -127,6 +128,7 @@ export function createApp(ctx: AppContext, options: CreateAppOptions): Express {
   api.use(cookieParser());
   api.use(passport.initialize());
   api.use('/app', appRoutes(ctx, passport));
+  api.use('/app', setupRoutes(ctx, passport));
   api.use('/portal', portalRoutes(ctx, passport));
   api.use('/psa', psaRoutes(ctx, passport));
   api.use(apiNotFound);
