@@ -13,6 +13,10 @@ import { resolveOptions, type StripeEmulatorOptions } from './options.js';
 import { buildRouter, runScheduledTask, extraControlHandlers } from './resources/register.js';
 import { loadSnapshot, saveSnapshot } from './snapshot/snapshot-file.js';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
+import { applyCors } from './http/cors.js';
+import { authorizePage } from './resources/oauth/authorize-page.js';
+import { oauthTokenEndpoint } from './resources/oauth/oauth-token-endpoint.js';
+import { serveStripeJs } from './stripe-js/serve-stripe-js.js';
 
 export interface StripeEmulator {
   /** `http://127.0.0.1:PORT` */
@@ -72,8 +76,14 @@ export async function createStripeEmulator(options: StripeEmulatorOptions = {}):
   const control = createControl(em, idempotency, save);
   const extra = extraControlHandlers(em);
 
+  const oauthToken = oauthTokenEndpoint(em);
+  const authorize = authorizePage(em);
+
   const onRequest = (req: IncomingMessage, res: ServerResponse, body: string): void => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    const api = url.pathname.startsWith('/v1/') || url.pathname.startsWith('/oauth/');
+    if (api && applyCors(req, res)) return;
+    if (oauthToken(req, res, url, body) || authorize(req, res, url, body) || serveStripeJs(req, res, url)) return;
     if (url.pathname.startsWith('/v1/')) {
       handleApiRequest({ em, router, idempotency }, req, res, url, body).catch((err: unknown) => {
         console.error('stripe-emulator: unhandled', err);

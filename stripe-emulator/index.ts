@@ -4,3 +4,7 @@ export type { EmulatorControl } from './control/control-api.js';
 export type { FaultConfig } from './faults/fault-config.js';
 export type { WebhookDeliveryConfig } from './webhooks/webhook-config.js';
 export { signPayload } from './webhooks/sign-payload.js';
+export type { AccountKeys } from './resources/oauth/account-key-handlers.js';
+export type { OAuthTokenResponse } from './resources/oauth/oauth-grants.js';
+export { buildStripeJs, STRIPE_JS_PATHS } from './stripe-js/serve-stripe-js.js';
+export { publishableKeyFor, clientIdFor } from './core/ids.js';

@@ -1,6 +1,8 @@
 import type { Emulator } from '../core/emulator.js';
 import { accountIdForKey } from '../core/ids.js';
-import { accountForKey, connectAccount } from '../core/emulator-state.js';
+import { accountForKey, connectAccount, createOAuthState } from '../core/emulator-state.js';
+import { authenticate } from '../http/authenticate.js';
+import { accountKeys, type AccountKeys } from '../resources/oauth/account-key-handlers.js';
 import type { FaultConfig } from '../faults/fault-config.js';
 import type { IdempotencyStore } from '../http/idempotency.js';
 import type { DeliveryAttempt } from '../webhooks/webhook-dispatcher.js';
@@ -24,6 +26,12 @@ export interface EmulatorControl {
   connectAccount(secretKey: string, accountId?: string): string;
   /** Writes the snapshot file now (no-op without `snapshotFile`). */
   saveSnapshot(): Promise<void>;
+  /**
+   * Account id, publishable key (`pk_test_…`, for Stripe.js / the stand-in) and OAuth client id
+   * (`ca_…`) of the account a secret key or OAuth access token acts on. Same as
+   * `GET /_emulator/accounts/keys`.
+   */
+  accountKeys(secretKey: string): AccountKeys;
 }
 
 export function createControl(em: Emulator, idempotency: IdempotencyStore, save: () => Promise<void>): EmulatorControl {
@@ -40,6 +48,7 @@ export function createControl(em: Emulator, idempotency: IdempotencyStore, save:
     },
     reset() {
       em.state.accounts.clear();
+      em.state.oauth = createOAuthState();
       em.scheduler.clear();
       em.webhooks.clear();
       em.faults.reset();
@@ -56,5 +65,10 @@ export function createControl(em: Emulator, idempotency: IdempotencyStore, save:
       return id;
     },
     saveSnapshot: save,
+    accountKeys(secretKey) {
+      const id = authenticate(em, `Bearer ${secretKey}`, undefined).account.id;
+      em.changed();
+      return accountKeys(id);
+    },
   };
 }

@@ -30,6 +30,12 @@ export interface IntentMeta {
   microdeposits: MicrodepositState | null;
   /** `mandate_data.customer_acceptance` given at confirmation, used when the mandate is created. */
   acceptance: Stripe.Mandate.CustomerAcceptance | null;
+  /** `return_url` given at confirmation: where the 3-D Secure page sends the customer back. */
+  returnUrl?: string | null;
+}
+export interface RefundMeta {
+  /** Refund that fails after first succeeding (card 4000000000005126). */
+  failLater: boolean;
 }
 export interface WebhookEndpointMeta {
   secret: string;
@@ -41,6 +47,7 @@ export type PaymentMethodRecord = Rec<Stripe.PaymentMethod, PaymentMethodMeta>;
 export type SetupIntentRecord = Rec<Stripe.SetupIntent, IntentMeta>;
 export type PaymentIntentRecord = Rec<Stripe.PaymentIntent, IntentMeta>;
 export type WebhookEndpointRecord = Rec<Stripe.WebhookEndpoint, WebhookEndpointMeta>;
+export type RefundRecord = Rec<Stripe.Refund, RefundMeta>;
 
 export interface AccountState {
   id: string;
@@ -56,6 +63,11 @@ export interface AccountState {
   events: Map<string, Rec<Stripe.Event>>;
   webhookEndpoints: Map<string, WebhookEndpointRecord>;
   testClocks: Map<string, Rec<Stripe.TestHelpers.TestClock>>;
+  refunds: Map<string, RefundRecord>;
+  disputes: Map<string, Rec<Stripe.Dispute>>;
+  /** Keyed by customer id. */
+  cashBalances: Map<string, Rec<Stripe.CashBalance>>;
+  cashBalanceTransactions: Map<string, Rec<Stripe.CustomerCashBalanceTransaction>>;
 }
 
 export type CollectionName = Exclude<keyof AccountState, 'id' | 'platformId'>;
@@ -71,6 +83,10 @@ export const COLLECTION_NAMES: readonly CollectionName[] = [
   'events',
   'webhookEndpoints',
   'testClocks',
+  'refunds',
+  'disputes',
+  'cashBalances',
+  'cashBalanceTransactions',
 ];
 
 export function createAccountState(id: string, platformId: string | null = null): AccountState {
@@ -87,6 +103,10 @@ export function createAccountState(id: string, platformId: string | null = null)
     events: new Map(),
     webhookEndpoints: new Map(),
     testClocks: new Map(),
+    refunds: new Map(),
+    disputes: new Map(),
+    cashBalances: new Map(),
+    cashBalanceTransactions: new Map(),
   };
 }
 
@@ -102,6 +122,10 @@ const PREFIX_TO_COLLECTION: Record<string, CollectionName> = {
   evt: 'events',
   we: 'webhookEndpoints',
   clock: 'testClocks',
+  re: 'refunds',
+  dp: 'disputes',
+  du: 'disputes',
+  ccsbtxn: 'cashBalanceTransactions',
 };
 
 /** Finds any stored object by id (used by `expand`). Deleted customers are not found. */

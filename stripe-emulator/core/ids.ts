@@ -39,3 +39,44 @@ export function fingerprintFor(value: string): string {
   for (let i = 0; i < 16; i++) out += ALPHABET[(digest[i] ?? 0) % ALPHABET.length];
   return out;
 }
+
+function checksum(salt: string, value: string): string {
+  const digest = createHash('sha256').update(`${salt}:${value}`).digest();
+  let out = '';
+  for (let i = 0; i < 8; i++) out += ALPHABET[(digest[i] ?? 0) % ALPHABET.length];
+  return out;
+}
+
+function encodeAccount(prefix: string, salt: string, accountId: string): string {
+  const suffix = accountId.slice('acct_'.length);
+  return `${prefix}${suffix}${checksum(salt, suffix)}`;
+}
+
+function decodeAccount(prefix: string, salt: string, value: string): string | null {
+  if (!value.startsWith(prefix) || value.length < prefix.length + 9) return null;
+  const body = value.slice(prefix.length);
+  const suffix = body.slice(0, -8);
+  if (!/^[A-Za-z0-9]+$/.test(suffix) || checksum(salt, suffix) !== body.slice(-8)) return null;
+  return `acct_${suffix}`;
+}
+
+/**
+ * The publishable key of an account: `pk_test_51<account suffix><checksum>`. Derived, so it needs
+ * no storage and survives snapshots; the checksum makes made-up keys fail authentication.
+ */
+export function publishableKeyFor(accountId: string): string {
+  return encodeAccount('pk_test_51', 'pk', accountId);
+}
+
+export function accountIdForPublishableKey(key: string): string | null {
+  return decodeAccount('pk_test_51', 'pk', key);
+}
+
+/** The Connect/Apps OAuth client id of a platform account: `ca_<account suffix><checksum>`. */
+export function clientIdFor(accountId: string): string {
+  return encodeAccount('ca_', 'ca', accountId);
+}
+
+export function accountIdForClientId(clientId: string): string | null {
+  return decodeAccount('ca_', 'ca', clientId);
+}

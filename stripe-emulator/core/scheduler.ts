@@ -6,7 +6,7 @@ import { randomAlphanumeric } from './ids.js';
  * emulator clock (`clockId: null`, fired by a real timer or when the clock is advanced) or to a
  * test clock (fired only when that test clock advances past `dueAtMs`).
  */
-export type TaskKind = 'settle_payment_intent' | 'microdeposit_timeout' | 'microdeposit_failed';
+export type TaskKind = 'settle_payment_intent' | 'microdeposit_timeout' | 'microdeposit_failed' | 'settle_refund';
 
 export interface ScheduledTask {
   id: string;

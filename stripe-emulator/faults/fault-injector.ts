@@ -1,15 +1,20 @@
 import { StripeError } from '../core/stripe-error.js';
 import { DEFAULT_FAULTS, type FaultConfig } from './fault-config.js';
 
-/** Token bucket per account: `rateLimitPerSecond` tokens, refilled continuously. */
-interface Bucket {
-  tokens: number;
-  updatedMs: number;
+/**
+ * Sliding one-second window per account: the times of the requests admitted in the last second.
+ * (A token bucket that starts full and refills continuously admits up to twice the limit in the
+ * first second of a burst; the window never admits more than `rateLimitPerSecond` in any second.)
+ */
+interface Window {
+  admitted: number[];
+  /** Index of the oldest admitted time still inside the window. */
+  head: number;
 }
 
 export class FaultInjector {
   config: FaultConfig;
-  private buckets = new Map<string, Bucket>();
+  private windows = new Map<string, Window>();
 
   constructor(initial: Partial<FaultConfig> = {}) {
     this.config = { ...DEFAULT_FAULTS, ...initial };
@@ -17,13 +22,13 @@ export class FaultInjector {
 
   update(partial: Partial<FaultConfig>): FaultConfig {
     this.config = { ...this.config, ...partial };
-    this.buckets.clear();
+    this.windows.clear();
     return this.config;
   }
 
   reset(): void {
     this.config = { ...DEFAULT_FAULTS };
-    this.buckets.clear();
+    this.windows.clear();
   }
 
   get active(): boolean {
@@ -41,11 +46,17 @@ export class FaultInjector {
     const limit = this.config.rateLimitPerSecond;
     if (limit <= 0) return;
     const now = Date.now();
-    const bucket = this.buckets.get(accountId) ?? { tokens: limit, updatedMs: now };
-    bucket.tokens = Math.min(limit, bucket.tokens + ((now - bucket.updatedMs) / 1000) * limit);
-    bucket.updatedMs = now;
-    this.buckets.set(accountId, bucket);
-    if (bucket.tokens < 1) {
+    let window = this.windows.get(accountId);
+    if (!window) {
+      window = { admitted: [], head: 0 };
+      this.windows.set(accountId, window);
+    }
+    while (window.head < window.admitted.length && (window.admitted[window.head] ?? 0) <= now - 1000) window.head++;
+    if (window.head > 1024) {
+      window.admitted = window.admitted.slice(window.head);
+      window.head = 0;
+    }
+    if (window.admitted.length - window.head >= limit) {
       throw new StripeError(
         429,
         {
@@ -56,7 +67,7 @@ export class FaultInjector {
         { replayable: false, headers: { 'Stripe-Should-Retry': 'true' } },
       );
     }
-    bucket.tokens -= 1;
+    window.admitted.push(now);
   }
 
   shouldDrop(): boolean {

@@ -3,7 +3,8 @@ import type { Emulator } from '../core/emulator.js';
 import { API_VERSION } from '../core/emulator.js';
 import { newRequestId } from '../core/ids.js';
 import { StripeError } from '../core/stripe-error.js';
-import { authenticate } from './authenticate.js';
+import { authenticate, keyFromHeader } from './authenticate.js';
+import { assertRestrictedKeyAllows } from '../resources/restricted-keys/restricted-keys.js';
 import { applyExpand } from './expand.js';
 import type { IdempotencyStore, StoredResponse } from './idempotency.js';
 import { parseForm, type FormObject } from './parse-form.js';
@@ -62,8 +63,9 @@ export async function handleApiRequest(deps: ApiDeps, req: IncomingMessage, res:
       const latency = em.faults.latency();
       if (latency > 0) await sleep(latency);
     }
-    const account = authenticate(em, req.headers.authorization, req.headers['stripe-account'] as string | undefined);
+    const { account, publishable } = authenticate(em, req.headers.authorization, req.headers['stripe-account'] as string | undefined);
     em.faults.checkRateLimit(account.id);
+    assertRestrictedKeyAllows(keyFromHeader(req.headers.authorization), method, url.pathname, account.id);
     const params = parseForm(url.search.slice(1));
     const contentType = req.headers['content-type'] ?? '';
     if (body && !contentType.includes('json')) parseForm(body, params);
@@ -74,6 +76,16 @@ export async function handleApiRequest(deps: ApiDeps, req: IncomingMessage, res:
         {
           type: 'invalid_request_error',
           message: `Unrecognized request URL (${method}: ${url.pathname}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`,
+        },
+        { replayable: false },
+      );
+    }
+    if (publishable && !matched.route.publishable) {
+      throw new StripeError(
+        401,
+        {
+          type: 'invalid_request_error',
+          message: 'This API call cannot be made with a publishable API key. Please use a secret API key. You can find a list of your API keys at https://dashboard.stripe.com/account/apikeys.',
         },
         { replayable: false },
       );
@@ -98,7 +110,8 @@ export async function handleApiRequest(deps: ApiDeps, req: IncomingMessage, res:
     em.activeRequest = { id: requestId, idempotencyKey };
     let result: object;
     try {
-      result = matched.route.handler({ em, account, params, path: matched.path, url: url.pathname });
+      const client = { ipAddress: req.socket.remoteAddress ?? '127.0.0.1', userAgent: req.headers['user-agent'] ?? '' };
+      result = matched.route.handler({ em, account, params, path: matched.path, url: url.pathname, publishable, client });
     } finally {
       em.activeRequest = null;
     }

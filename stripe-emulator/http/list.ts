@@ -21,6 +21,8 @@ export const listParamShape = {
 
 export interface ListOptions {
   limit?: number | undefined;
+  /** `created=<ts>` or `created[gt|gte|lt|lte]=<ts>`, as parsed by `listParamShape`. */
+  created?: unknown;
   starting_after?: string | undefined;
   ending_before?: string | undefined;
 }
@@ -36,7 +38,8 @@ export interface ApiListOf<T> {
  * Cursor pagination over `items` already sorted newest first. `kind` names the resource in the
  * 404 for an unknown cursor (`No such customer: 'cus_x'`).
  */
-export function paginate<T extends { id: string }>(items: T[], options: ListOptions, url: string, kind: string): ApiListOf<T> {
+export function paginate<T extends { id: string }>(all: T[], options: ListOptions, url: string, kind: string): ApiListOf<T> {
+  const items = options.created === undefined ? all : filterCreated(all, options.created);
   const limit = options.limit ?? 10;
   if (limit < 1 || limit > 100) {
     throw invalidRequest(`Invalid limit: must be between 1 and 100`, { param: 'limit', code: 'parameter_invalid_integer' });
@@ -62,4 +65,39 @@ export function paginate<T extends { id: string }>(items: T[], options: ListOpti
 /** Map values newest first (maps keep insertion order, which is creation order). */
 export function newestFirst<T>(values: Iterable<T>): T[] {
   return Array.from(values).reverse();
+}
+
+const CREATED_OPS = ['gt', 'gte', 'lt', 'lte'] as const;
+
+function timestamp(value: unknown, param: string): number {
+  if (typeof value !== 'string' || !/^\d+$/.test(value)) {
+    throw invalidRequest(`Invalid integer: ${typeof value === 'string' ? value : JSON.stringify(value)}`, { param, code: 'parameter_invalid_integer' });
+  }
+  return Number(value);
+}
+
+/** Applies Stripe's `created` list filter (exact timestamp or a `gt`/`gte`/`lt`/`lte` range). */
+export function filterCreated<T>(items: T[], created: unknown): T[] {
+  if (typeof created === 'string') {
+    const at = timestamp(created, 'created');
+    return items.filter((i) => (i as { created?: number }).created === at);
+  }
+  if (created === null || typeof created !== 'object' || Array.isArray(created)) throw invalidRequest('Invalid created: expected an integer or a hash', { param: 'created' });
+  const range = created as Record<string, unknown>;
+  const bounds: Partial<Record<(typeof CREATED_OPS)[number], number>> = {};
+  for (const key of Object.keys(range)) {
+    const op = CREATED_OPS.find((o) => o === key);
+    if (!op) throw invalidRequest(`Received unknown parameter: created[${key}]`, { param: `created[${key}]`, code: 'parameter_unknown' });
+    bounds[op] = timestamp(range[key], `created[${key}]`);
+  }
+  return items.filter((i) => {
+    const c = (i as { created?: number }).created;
+    if (c === undefined) return true;
+    return (
+      (bounds.gt === undefined || c > bounds.gt) &&
+      (bounds.gte === undefined || c >= bounds.gte) &&
+      (bounds.lt === undefined || c < bounds.lt) &&
+      (bounds.lte === undefined || c <= bounds.lte)
+    );
+  });
 }

@@ -12,6 +12,10 @@ export interface RequestContext {
   /** Values of `:name` segments, in order. */
   path: string[];
   url: string;
+  /** Authenticated with a publishable key (the route allowed it; check `client_secret`). */
+  publishable: boolean;
+  /** The caller, for `mandate_data[customer_acceptance][online][infer_from_client]`. */
+  client: { ipAddress: string; userAgent: string };
 }
 
 /** A handler returns the response body (a Stripe object); it throws `StripeError` on failure. */
@@ -21,6 +25,8 @@ export interface Route {
   method: HttpMethod;
   pattern: string;
   handler: RouteHandler;
+  /** Reachable with a publishable key (Stripe.js client-side operations). */
+  publishable?: boolean;
 }
 
 interface CompiledRoute extends Route {

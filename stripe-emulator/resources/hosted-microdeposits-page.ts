@@ -1,25 +1,24 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { PaymentIntentRecord, SetupIntentRecord } from '../core/account-state.js';
 import type { Emulator } from '../core/emulator.js';
 import { StripeError } from '../core/stripe-error.js';
 import { parseForm } from '../http/parse-form.js';
+import { escapeHtml as escape, sendPage } from './html-page.js';
+import { verifyPaymentIntentMicrodeposits } from './payment-intents/verify-payment-intent-microdeposits.js';
 import { verifySetupIntentMicrodeposits } from './setup-intents/save-setup-intent.js';
 
-function escape(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
 function page(res: ServerResponse, status: number, body: string): void {
-  const html = `<!doctype html><html><head><meta charset="utf-8"><title>Verify your bank account</title></head><body>${body}</body></html>`;
-  res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8' }).end(html);
+  sendPage(res, status, 'Verify your bank account', body);
 }
 
 /** The `hosted_verification_url` page: a form posting amounts or a descriptor code. */
 export function hostedMicrodepositsPage(em: Emulator) {
   return (req: IncomingMessage, res: ServerResponse, url: URL, body: string): boolean => {
-    const m = /^\/_emulator\/microdeposits\/(acct_[A-Za-z0-9]+)\/(seti_[A-Za-z0-9]+)$/.exec(url.pathname);
+    const m = /^\/_emulator\/microdeposits\/(acct_[A-Za-z0-9]+)\/((?:seti|pi)_[A-Za-z0-9]+)$/.exec(url.pathname);
     if (!m) return false;
     const account = em.state.accounts.get(m[1] ?? '');
-    const rec = account?.setupIntents.get(m[2] ?? '');
+    const id = m[2] ?? '';
+    const rec = id.startsWith('pi_') ? account?.paymentIntents.get(id) : account?.setupIntents.get(id);
     if (!account || !rec) {
       page(res, 404, '<p>Unknown verification link.</p>');
       return true;
@@ -32,7 +31,8 @@ export function hostedMicrodepositsPage(em: Emulator) {
           type === 'amounts'
             ? { amounts: [Number(form.amount1), Number(form.amount2)] }
             : { descriptor_code: typeof form.descriptor_code === 'string' ? form.descriptor_code : '' };
-        verifySetupIntentMicrodeposits(em, account, rec, input);
+        if (rec.object.object === 'payment_intent') verifyPaymentIntentMicrodeposits(em, account, rec as PaymentIntentRecord, input);
+        else verifySetupIntentMicrodeposits(em, account, rec as SetupIntentRecord, input);
         page(res, 200, '<p id="result">Your bank account has been verified.</p>');
       } catch (err) {
         const message = err instanceof StripeError ? err.fields.message : 'Verification failed.';
@@ -44,7 +44,7 @@ export function hostedMicrodepositsPage(em: Emulator) {
       type === 'amounts'
         ? '<label>Amount 1 (cents) <input name="amount1"></label><label>Amount 2 (cents) <input name="amount2"></label>'
         : '<label>Descriptor code <input name="descriptor_code" placeholder="SM11AA"></label>';
-    page(res, 200, `<h1>Verify your bank account</h1><p>Status: ${escape(rec.object.status)}</p><form method="post">${fields}<button type="submit">Verify</button></form>`);
+    page(res, 200, `<h1>Verify your bank account</h1><p>Status: ${escape(rec.object.status)}</p><form method="post">${fields}<div class="actions"><button class="primary" type="submit">Verify</button></div></form>`);
     return true;
   };
 }

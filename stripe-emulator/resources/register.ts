@@ -2,7 +2,9 @@ import type { Emulator } from '../core/emulator.js';
 import type { ScheduledTask } from '../core/scheduler.js';
 import type { ExtraControlHandler } from '../control/handle-control-request.js';
 import { Router } from '../http/router.js';
+import { accountRoutes } from './accounts/account-routes.js';
 import { chargeRoutes } from './charges/charge-routes.js';
+import { restrictedKeyHandler } from './restricted-keys/restricted-keys.js';
 import { customerRoutes } from './customers/customer-routes.js';
 import { eventRoutes } from './events/event-routes.js';
 import { hostedMicrodepositsPage } from './hosted-microdeposits-page.js';
@@ -13,6 +15,13 @@ import { paymentMethodRoutes } from './payment-methods/payment-method-routes.js'
 import { failSetupIntentMicrodeposits } from './setup-intents/save-setup-intent.js';
 import { setupIntentRoutes } from './setup-intents/setup-intent-routes.js';
 import { testClockRoutes } from './test-clocks/test-clock-routes.js';
+import { cashBalanceRoutes } from './cash-balance/cash-balance-routes.js';
+import { disputeRoutes } from './disputes/dispute-routes.js';
+import { accountKeyHandlers } from './oauth/account-key-handlers.js';
+import { failPaymentIntentMicrodeposits } from './payment-intents/verify-payment-intent-microdeposits.js';
+import { settleRefund } from './refunds/create-refund.js';
+import { refundRoutes } from './refunds/refund-routes.js';
+import { threeDSecurePage } from './three-d-secure/three-d-secure-page.js';
 import { webhookEndpointRoutes } from './webhook-endpoints/webhook-endpoint-routes.js';
 
 export function buildRouter(): Router {
@@ -25,7 +34,11 @@ export function buildRouter(): Router {
     .add(mandateRoutes)
     .add(eventRoutes)
     .add(webhookEndpointRoutes)
-    .add(testClockRoutes);
+    .add(testClockRoutes)
+    .add(refundRoutes)
+    .add(disputeRoutes)
+    .add(cashBalanceRoutes)
+    .add(accountRoutes);
 }
 
 /** Dispatches a due scheduled task to the domain transition it stands for. */
@@ -40,8 +53,16 @@ export function runScheduledTask(em: Emulator, task: ScheduledTask): void {
     }
     case 'microdeposit_timeout':
     case 'microdeposit_failed': {
-      const rec = account.setupIntents.get(task.targetId);
-      if (rec) failSetupIntentMicrodeposits(em, account, rec, task.kind === 'microdeposit_timeout' ? 'timeout' : 'failed');
+      const reason = task.kind === 'microdeposit_timeout' ? 'timeout' : 'failed';
+      const si = account.setupIntents.get(task.targetId);
+      if (si) failSetupIntentMicrodeposits(em, account, si, reason);
+      const pi = account.paymentIntents.get(task.targetId);
+      if (pi) failPaymentIntentMicrodeposits(em, account, pi, reason);
+      break;
+    }
+    case 'settle_refund': {
+      const rec = account.refunds.get(task.targetId);
+      if (rec) settleRefund(em, account, rec);
       break;
     }
     default: {
@@ -53,5 +74,5 @@ export function runScheduledTask(em: Emulator, task: ScheduledTask): void {
 }
 
 export function extraControlHandlers(em: Emulator): ExtraControlHandler[] {
-  return [hostedMicrodepositsPage(em)];
+  return [hostedMicrodepositsPage(em), threeDSecurePage(em), ...accountKeyHandlers(em), restrictedKeyHandler(em)];
 }

@@ -1,7 +1,7 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { COLLECTION_NAMES, createAccountState, type AccountState, type Rec } from '../core/account-state.js';
-import type { EmulatorState } from '../core/emulator-state.js';
+import { createOAuthState, type AuthorizationCode, type EmulatorState, type OAuthGrant } from '../core/emulator-state.js';
 import type { ScheduledTask } from '../core/scheduler.js';
 
 interface SnapshotV1 {
@@ -9,6 +9,7 @@ interface SnapshotV1 {
   clockOffsetMs: number;
   accounts: { id: string; platformId: string | null; collections: Record<string, [string, unknown][]> }[];
   tasks: ScheduledTask[];
+  oauth?: { codes: AuthorizationCode[]; grants: OAuthGrant[]; accessTokens: [string, string | null][] };
 }
 
 export interface SnapshotData {
@@ -27,6 +28,11 @@ export function serializeSnapshot(data: SnapshotData): string {
       collections: Object.fromEntries(COLLECTION_NAMES.map((n) => [n, [...(a[n] as Map<string, unknown>).entries()]])),
     })),
     tasks: data.tasks,
+    oauth: {
+      codes: [...data.state.oauth.codes.values()],
+      grants: [...data.state.oauth.grants.values()],
+      accessTokens: [...data.state.oauth.accessTokens.entries()],
+    },
   };
   return JSON.stringify(snapshot);
 }
@@ -44,7 +50,11 @@ export function deserializeSnapshot(text: string): SnapshotData {
     }
     accounts.set(a.id, account);
   }
-  return { state: { accounts }, clockOffsetMs: snapshot.clockOffsetMs, tasks: snapshot.tasks };
+  const oauth = createOAuthState();
+  for (const c of snapshot.oauth?.codes ?? []) oauth.codes.set(c.code, c);
+  for (const g of snapshot.oauth?.grants ?? []) oauth.grants.set(g.refreshToken, g);
+  for (const [token, grant] of snapshot.oauth?.accessTokens ?? []) oauth.accessTokens.set(token, grant);
+  return { state: { accounts, oauth }, clockOffsetMs: snapshot.clockOffsetMs, tasks: snapshot.tasks };
 }
 
 export async function loadSnapshot(file: string): Promise<SnapshotData | null> {

@@ -9,7 +9,7 @@ export const mandateDataParam = obj({
   customer_acceptance: obj({
     type: oneOf(['online', 'offline']),
     accepted_at: int.optional(),
-    online: obj({ ip_address: str, user_agent: str }).optional(),
+    online: obj({ ip_address: str.optional(), user_agent: str.optional(), infer_from_client: bool.optional() }).optional(),
     offline: obj({}).optional(),
   }),
 });
@@ -42,6 +42,7 @@ export const confirmShape = {
   return_url: str.optional(),
   use_stripe_sdk: bool.optional(),
   confirmation_token: str.optional(),
+  client_secret: str.optional(),
 };
 
-export const verifyMicrodepositsSchema = obj({ amounts: arrayOf(int).optional(), descriptor_code: str.optional() });
+export const verifyMicrodepositsSchema = obj({ amounts: arrayOf(int).optional(), descriptor_code: str.optional(), client_secret: str.optional() });

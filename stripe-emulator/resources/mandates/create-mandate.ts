@@ -3,19 +3,31 @@ import type { AccountState } from '../../core/account-state.js';
 import type { Emulator } from '../../core/emulator.js';
 import { newId } from '../../core/ids.js';
 import { invalidRequest } from '../../core/stripe-error.js';
+import { emitEvent } from '../events/emit-event.js';
 
 export interface MandateDataInput {
   customer_acceptance: {
     type: 'online' | 'offline';
     accepted_at?: number | undefined;
-    online?: { ip_address?: string | undefined; user_agent?: string | undefined } | undefined;
+    online?: { ip_address?: string | undefined; user_agent?: string | undefined; infer_from_client?: boolean | undefined } | undefined;
   };
 }
 
-/** Turns `mandate_data` into a stored-acceptance record; null when not given. */
-export function acceptanceFrom(em: Emulator, input: MandateDataInput | '' | undefined): Stripe.Mandate.CustomerAcceptance | null {
+export interface ClientInfo {
+  ipAddress: string;
+  userAgent: string;
+}
+
+/**
+ * Turns `mandate_data` into a stored-acceptance record; null when not given. Stripe.js sends
+ * `online[infer_from_client]=true` and Stripe takes the IP and user agent from the request.
+ */
+export function acceptanceFrom(em: Emulator, input: MandateDataInput | '' | undefined, client?: ClientInfo): Stripe.Mandate.CustomerAcceptance | null {
   if (!input) return null;
   const a = input.customer_acceptance;
+  if (a.type === 'online' && a.online?.infer_from_client && client) {
+    a.online = { ip_address: a.online.ip_address ?? client.ipAddress, user_agent: a.online.user_agent ?? (client.userAgent || 'unknown') };
+  }
   if (a.type === 'online' && (!a.online?.ip_address || !a.online.user_agent)) {
     throw invalidRequest('Missing required param: mandate_data[customer_acceptance][online].', {
       param: 'mandate_data[customer_acceptance][online]',
@@ -53,4 +65,21 @@ export function activeMandateFor(account: AccountState, paymentMethodId: string)
     if (rec.object.payment_method === paymentMethodId && rec.object.status === 'active') return rec.object;
   }
   return null;
+}
+
+/**
+ * Makes every active mandate of a PaymentMethod inactive (ACH dispute, detach) and emits
+ * `mandate.updated` for each. Idempotent: inactive mandates are left alone.
+ */
+export function deactivateMandates(em: Emulator, account: AccountState, paymentMethodId: string): Stripe.Mandate[] {
+  const changed: Stripe.Mandate[] = [];
+  for (const rec of account.mandates.values()) {
+    const mandate = rec.object;
+    if (mandate.payment_method !== paymentMethodId || mandate.status !== 'active') continue;
+    const before = structuredClone(mandate);
+    mandate.status = 'inactive';
+    emitEvent(em, account, 'mandate.updated', mandate, before);
+    changed.push(mandate);
+  }
+  return changed;
 }

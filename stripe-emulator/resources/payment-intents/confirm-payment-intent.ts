@@ -4,8 +4,11 @@ import { addBusinessDays } from '../../core/clock.js';
 import { idOf, timeForCustomer, type Emulator } from '../../core/emulator.js';
 import { StripeError, invalidRequest } from '../../core/stripe-error.js';
 import { createCharge, type ChargeFailure } from '../charges/create-charge.js';
+import { openDispute } from '../disputes/open-dispute.js';
 import { emitEvent } from '../events/emit-event.js';
-import { activeMandateFor, acceptanceFrom, createMandate, type MandateDataInput } from '../mandates/create-mandate.js';
+import { activeMandateFor, acceptanceFrom, createMandate, type ClientInfo, type MandateDataInput } from '../mandates/create-mandate.js';
+import { startMicrodeposits } from '../intents/microdeposits.js';
+import { threeDSecureNextAction } from '../three-d-secure/three-d-secure-next-action.js';
 import { attachPaymentMethod } from '../payment-methods/attach-payment-method.js';
 import { createPaymentMethod, resolvePaymentMethod, type PaymentMethodInput } from '../payment-methods/create-payment-method.js';
 import { AUTHENTICATION_REQUIRED, BANK_FAILURE_MESSAGES, CARD_DECLINES } from '../payment-methods/test-behaviors.js';
@@ -18,6 +21,9 @@ export interface PaymentConfirmInput {
   off_session?: boolean | undefined;
   error_on_requires_action?: boolean | undefined;
   setup_future_usage?: 'off_session' | 'on_session' | '' | undefined;
+  return_url?: string | undefined;
+  use_stripe_sdk?: boolean | undefined;
+  client?: ClientInfo | undefined;
 }
 
 const CONFIRMABLE = ['requires_payment_method', 'requires_confirmation', 'requires_action'];
@@ -48,7 +54,7 @@ export function failPayment(em: Emulator, account: AccountState, rec: PaymentInt
   emitEvent(em, account, 'payment_intent.payment_failed', pi);
 }
 
-function succeedPayment(em: Emulator, account: AccountState, rec: PaymentIntentRecord, pm: PaymentMethodRecord, createdMs: number): void {
+export function succeedPayment(em: Emulator, account: AccountState, rec: PaymentIntentRecord, pm: PaymentMethodRecord, createdMs: number): void {
   const pi = rec.object;
   const charge = createCharge(em, account, pi, pm, 'succeeded', createdMs, null, null);
   pi.status = 'succeeded';
@@ -58,6 +64,7 @@ function succeedPayment(em: Emulator, account: AccountState, rec: PaymentIntentR
   pi.last_payment_error = null;
   emitEvent(em, account, 'charge.succeeded', charge);
   emitEvent(em, account, 'payment_intent.succeeded', pi);
+  if (pm.meta.behavior.kind === 'card' && pm.meta.behavior.outcome === 'dispute_fraudulent') openDispute(em, account, charge);
 }
 
 function resolvePm(em: Emulator, account: AccountState, pi: Stripe.PaymentIntent, input: PaymentConfirmInput): PaymentMethodRecord {
@@ -96,8 +103,9 @@ export function confirmPaymentIntent(em: Emulator, account: AccountState, rec: P
   pi.payment_method = pm.object.id;
   pi.last_payment_error = null;
   if (input.setup_future_usage !== undefined) pi.setup_future_usage = input.setup_future_usage || null;
+  if (input.return_url !== undefined) rec.meta.returnUrl = input.return_url;
   const customerId = idOf(pi.customer);
-  const { ms, clockId } = timeForCustomer(em, account, customerId);
+  const { ms } = timeForCustomer(em, account, customerId);
   const behavior = pm.meta.behavior;
   if (behavior.kind === 'card') {
     const decline = CARD_DECLINES[behavior.outcome];
@@ -113,7 +121,7 @@ export function confirmPaymentIntent(em: Emulator, account: AccountState, rec: P
         throw declineError(pi, 'card_error', AUTHENTICATION_REQUIRED, null);
       }
       pi.status = 'requires_action';
-      pi.next_action = { type: 'use_stripe_sdk', use_stripe_sdk: { type: 'three_d_secure_redirect', stripe_js: `${em.baseUrl}/_emulator/3ds/${pi.id}` } };
+      pi.next_action = threeDSecureNextAction(em, pi, input.use_stripe_sdk ? null : (rec.meta.returnUrl ?? null));
       emitEvent(em, account, 'payment_intent.requires_action', pi);
       return pi;
     }
@@ -127,31 +135,46 @@ export function confirmPaymentIntent(em: Emulator, account: AccountState, rec: P
   if (pi.currency !== 'usd') {
     throw invalidRequest('us_bank_account payments are only supported in usd.', { param: 'currency', code: 'payment_intent_invalid_currency' });
   }
-  if (!pm.meta.verified) {
-    throw invalidRequest('The bank account must be verified before it can be charged. Verify it with a SetupIntent first.', { param: 'payment_method', code: 'payment_method_unactivated' });
-  }
   let mandate = input.mandate !== undefined ? (account.mandates.get(input.mandate)?.object ?? null) : activeMandateFor(account, pm.object.id);
-  const acceptance = acceptanceFrom(em, input.mandate_data);
-  if (!mandate && acceptance) mandate = createMandate(em, account, pm.object.id, acceptance);
-  if (!mandate) {
+  const acceptance = acceptanceFrom(em, input.mandate_data, input.client);
+  if (acceptance) rec.meta.acceptance = acceptance;
+  if (!mandate && !rec.meta.acceptance) {
     throw invalidRequest('A mandate is required to confirm a us_bank_account PaymentIntent: pass mandate_data or use a PaymentMethod with an active mandate.', {
       param: 'mandate_data',
       code: 'parameter_missing',
     });
   }
   if (pi.setup_future_usage && customerId && pm.object.customer === null) attachPaymentMethod(em, account, pm, customerId);
-  const charge = createCharge(em, account, pi, pm, 'pending', ms, null, mandate.id);
+  if (!pm.meta.verified) {
+    if (pi.payment_method_options?.us_bank_account?.verification_method === 'instant') {
+      throw invalidRequest('This bank account cannot be verified instantly. Use verification_method automatic or microdeposits.', {
+        param: 'payment_method_options[us_bank_account][verification_method]',
+      });
+    }
+    startMicrodeposits(em, account, pi, rec.meta, customerId, behavior.outcome === 'microdeposits_fail');
+    emitEvent(em, account, 'payment_intent.requires_action', pi);
+    return pi;
+  }
+  if (!mandate && rec.meta.acceptance) mandate = createMandate(em, account, pm.object.id, rec.meta.acceptance);
+  startBankDebit(em, account, rec, pm, mandate?.id ?? null);
+  return pi;
+}
+
+/** Debits a verified bank account: charge `pending`, PI `processing`, settlement scheduled. */
+export function startBankDebit(em: Emulator, account: AccountState, rec: PaymentIntentRecord, pm: PaymentMethodRecord, mandateId: string | null): void {
+  const pi = rec.object;
+  const { ms, clockId } = timeForCustomer(em, account, idOf(pi.customer));
+  const charge = createCharge(em, account, pi, pm, 'pending', ms, null, mandateId);
   pi.status = 'processing';
   pi.processing = null;
   pi.latest_charge = charge.id;
   pi.next_action = null;
   emitEvent(em, account, 'charge.pending', charge);
   emitEvent(em, account, 'payment_intent.processing', pi);
-  if (behavior.outcome !== 'processing_forever') {
+  if (pm.meta.behavior.kind === 'us_bank_account' && pm.meta.behavior.outcome !== 'processing_forever') {
     const dueAtMs = clockId ? addBusinessDays(Math.floor(ms / 1000), 4) * 1000 : em.clock.nowMs() + em.options.bankSettlementDelayMs;
     em.scheduler.schedule({ accountId: account.id, clockId, dueAtMs, kind: 'settle_payment_intent', targetId: pi.id });
   }
-  return pi;
 }
 
 /** Scheduled ACH outcome per the test account table: success, or a bank failure. Idempotent. */
@@ -164,13 +187,11 @@ export function settleBankPayment(em: Emulator, account: AccountState, rec: Paym
   const outcome = pm.meta.behavior.outcome;
   const charge = chargeRec.object;
   const message = BANK_FAILURE_MESSAGES[outcome];
-  const before = structuredClone(charge);
   if (message) {
     charge.status = 'failed';
     charge.failure_code = outcome;
     charge.failure_message = message;
     charge.outcome = { ...(charge.outcome as Stripe.Charge.Outcome), network_status: 'declined_by_network', reason: outcome, type: 'issuer_declined', seller_message: message };
-    void before;
     failPayment(em, account, rec, pm, 'invalid_request_error', { code: outcome, message }, charge);
     return;
   }
@@ -183,4 +204,5 @@ export function settleBankPayment(em: Emulator, account: AccountState, rec: Paym
   pi.amount_received = pi.amount;
   emitEvent(em, account, 'charge.succeeded', charge);
   emitEvent(em, account, 'payment_intent.succeeded', pi);
+  if (outcome === 'dispute') openDispute(em, account, charge);
 }

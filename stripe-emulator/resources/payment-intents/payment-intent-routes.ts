@@ -1,4 +1,5 @@
 import type Stripe from 'stripe';
+import type { z } from 'zod';
 import type { AccountState, PaymentIntentRecord } from '../../core/account-state.js';
 import { idOf, timeForCustomer } from '../../core/emulator.js';
 import { clientSecretFor, newId } from '../../core/ids.js';
@@ -7,7 +8,10 @@ import { listParamShape, newestFirst, paginate } from '../../http/list.js';
 import { anyParam, applyMetadata, bool, emptyable, int, metadata, obj, oneOf, parseParams, str } from '../../http/params.js';
 import type { Route } from '../../http/router.js';
 import { emitEvent } from '../events/emit-event.js';
-import { confirmShape } from '../intents/intent-params.js';
+import { confirmShape, verifyMicrodepositsSchema } from '../intents/intent-params.js';
+import type { ClientInfo } from '../mandates/create-mandate.js';
+import { checkClientSecret } from '../../http/client-secret.js';
+import { verifyPaymentIntentMicrodeposits } from './verify-payment-intent-microdeposits.js';
 import { liveCustomer } from '../payment-methods/attach-payment-method.js';
 import { resolvePaymentMethod } from '../payment-methods/create-payment-method.js';
 import { toPaymentMethodInput } from '../payment-methods/payment-method-routes.js';
@@ -51,7 +55,9 @@ const createSchema = obj({
   transfer_group: str.optional(),
 });
 const confirmSchema = obj(paymentConfirmShape);
+const clientUpdateSchema = obj({ client_secret: str, payment_method: str });
 const updateSchema = obj({
+  client_secret: str.optional(),
   amount: int.optional(),
   currency: str.optional(),
   customer: str.optional(),
@@ -74,8 +80,11 @@ function getPi(account: AccountState, id: string): PaymentIntentRecord {
 }
 
 type ConfirmParams = ReturnType<typeof confirmSchema.parse>;
-function confirmInput(p: ConfirmParams) {
+function confirmInput(p: ConfirmParams, client?: ClientInfo) {
   return {
+    return_url: p.return_url,
+    use_stripe_sdk: p.use_stripe_sdk,
+    client,
     payment_method: p.payment_method,
     payment_method_data: toPaymentMethodInput(p.payment_method_data),
     mandate_data: p.mandate_data,
@@ -90,7 +99,7 @@ export const paymentIntentRoutes: Route[] = [
   {
     method: 'POST',
     pattern: '/v1/payment_intents',
-    handler: ({ em, account, params }) => {
+    handler: ({ em, account, params, client }) => {
       rejectPaymentMethodTypes(params);
       const p = parseParams(createSchema, params);
       if (p.amount < 1) throw invalidRequest('This value must be greater than or equal to 1.', { param: 'amount', code: 'parameter_invalid_integer' });
@@ -154,24 +163,31 @@ export const paymentIntentRoutes: Route[] = [
       account.paymentIntents.set(id, rec);
       emitEvent(em, account, 'payment_intent.created', pi);
       if (!p.confirm) return pi;
-      return confirmPaymentIntent(em, account, rec, confirmInput(p));
+      return confirmPaymentIntent(em, account, rec, confirmInput(p, client));
     },
   },
   {
     method: 'GET',
     pattern: '/v1/payment_intents/:id',
-    handler: ({ account, params, path: [id = ''] }) => {
-      parseParams(obj({ client_secret: str.optional() }), params);
-      return getPi(account, id).object;
+    publishable: true,
+    handler: (ctx) => {
+      const p = parseParams(obj({ client_secret: str.optional() }), ctx.params);
+      const pi = getPi(ctx.account, ctx.path[0] ?? '').object;
+      checkClientSecret(ctx, pi, p.client_secret);
+      return pi;
     },
   },
   {
     method: 'POST',
     pattern: '/v1/payment_intents/:id',
-    handler: ({ em, account, params, path: [id = ''] }) => {
+    publishable: true,
+    handler: (ctx) => {
+      const { em, account, params, path: [id = ''] } = ctx;
       rejectPaymentMethodTypes(params);
-      const p = parseParams(updateSchema, params);
       const rec = getPi(account, id);
+      // Stripe.js attaches the bank account collected by collectBankAccountForPayment to the intent.
+      const p: z.output<typeof updateSchema> = ctx.publishable ? parseParams(clientUpdateSchema, params) : parseParams(updateSchema, params);
+      checkClientSecret(ctx, rec.object, p.client_secret);
       const pi = rec.object;
       if (!['requires_payment_method', 'requires_confirmation', 'requires_action'].includes(pi.status) && (p.amount !== undefined || p.payment_method !== undefined)) {
         throw invalidRequest(`You cannot update this PaymentIntent because it has a status of ${pi.status}.`, { code: 'payment_intent_unexpected_state' });
@@ -194,9 +210,26 @@ export const paymentIntentRoutes: Route[] = [
   {
     method: 'POST',
     pattern: '/v1/payment_intents/:id/confirm',
-    handler: ({ em, account, params, path: [id = ''] }) => {
+    publishable: true,
+    handler: (ctx) => {
+      const { em, account, params, path: [id = ''] } = ctx;
       rejectPaymentMethodTypes(params);
-      return confirmPaymentIntent(em, account, getPi(account, id), confirmInput(parseParams(confirmSchema, params)));
+      const p = parseParams(confirmSchema, params);
+      const rec = getPi(account, id);
+      checkClientSecret(ctx, rec.object, p.client_secret);
+      if (ctx.publishable && (p.off_session !== undefined || p.mandate !== undefined)) throw invalidRequest('off_session and mandate cannot be used with a publishable key.', { param: p.off_session !== undefined ? 'off_session' : 'mandate' });
+      return confirmPaymentIntent(em, account, rec, confirmInput(p, ctx.client));
+    },
+  },
+  {
+    method: 'POST',
+    pattern: '/v1/payment_intents/:id/verify_microdeposits',
+    publishable: true,
+    handler: (ctx) => {
+      const p = parseParams(verifyMicrodepositsSchema, ctx.params);
+      const rec = getPi(ctx.account, ctx.path[0] ?? '');
+      checkClientSecret(ctx, rec.object, p.client_secret);
+      return verifyPaymentIntentMicrodeposits(ctx.em, ctx.account, rec, p);
     },
   },
   {

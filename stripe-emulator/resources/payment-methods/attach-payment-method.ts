@@ -2,6 +2,7 @@ import type { AccountState, CustomerRecord, PaymentMethodRecord } from '../../co
 import type { Emulator } from '../../core/emulator.js';
 import { StripeError, invalidRequest, resourceMissing } from '../../core/stripe-error.js';
 import { emitEvent } from '../events/emit-event.js';
+import { deactivateMandates } from '../mandates/create-mandate.js';
 import { CARD_DECLINES, declinesOnAttach } from './test-behaviors.js';
 
 export function liveCustomer(account: AccountState, id: string, param = 'customer'): CustomerRecord {
@@ -39,6 +40,7 @@ export function detachPaymentMethod(em: Emulator, account: AccountState, pm: Pay
   const before = structuredClone(pm.object);
   pm.object.customer = null;
   emitEvent(em, account, 'payment_method.detached', pm.object, before);
+  deactivateMandates(em, account, pm.object.id);
   const customer = account.customers.get(customerId);
   if (customer && customer.object.invoice_settings.default_payment_method === pm.object.id) {
     const prev = structuredClone(customer.object);

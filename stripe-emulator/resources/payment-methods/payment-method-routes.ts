@@ -2,7 +2,7 @@ import type Stripe from 'stripe';
 import { applyMetadata, addressParam, emptyable, int, metadata, obj, oneOf, parseParams, str } from '../../http/params.js';
 import { listParamShape, newestFirst, paginate } from '../../http/list.js';
 import type { Route } from '../../http/router.js';
-import { resourceMissing } from '../../core/stripe-error.js';
+import { invalidRequest, resourceMissing } from '../../core/stripe-error.js';
 import { emitEvent } from '../events/emit-event.js';
 import { attachPaymentMethod, detachPaymentMethod, liveCustomer } from './attach-payment-method.js';
 import { billingDetails, createPaymentMethod, resolvePaymentMethod, type PaymentMethodInput } from './create-payment-method.js';
@@ -89,8 +89,12 @@ export const paymentMethodRoutes: Route[] = [
   {
     method: 'POST',
     pattern: '/v1/payment_methods',
-    handler: ({ em, account, params }) => {
+    publishable: true,
+    handler: ({ em, account, params, publishable }) => {
       const p = parseParams(createSchema, params);
+      if (publishable && (p.customer !== undefined || p.payment_method !== undefined)) {
+        throw invalidRequest('This parameter cannot be used with a publishable API key. Please use a secret API key.', { param: p.customer !== undefined ? 'customer' : 'payment_method' });
+      }
       if (p.payment_method !== undefined && p.type === undefined) return resolvePaymentMethod(em, account, p.payment_method).object;
       const rec = createPaymentMethod(em, account, {
         type: p.type ?? 'card',

@@ -8,6 +8,7 @@ export type CardOutcome =
   | 'auth_required_always'
   | 'auth_required_unless_setup'
   | 'dispute_fraudulent'
+  | 'refund_fail'
   | 'decline_generic'
   | 'decline_insufficient_funds'
   | 'decline_lost_card'
@@ -56,6 +57,7 @@ export const TEST_CARDS: TestCard[] = [
   { number: '4000000000000127', brand: 'visa', funding: 'credit', outcome: 'decline_incorrect_cvc', tokens: ['pm_card_chargeDeclinedIncorrectCvc'] },
   { number: '4000000000000119', brand: 'visa', funding: 'credit', outcome: 'decline_processing_error', tokens: ['pm_card_chargeDeclinedProcessingError'] },
   { number: '4000000000000259', brand: 'visa', funding: 'credit', outcome: 'dispute_fraudulent', tokens: ['pm_card_createDispute'] },
+  { number: '4000000000005126', brand: 'visa', funding: 'credit', outcome: 'refund_fail', tokens: ['pm_card_refundFail'] },
 ];
 
 export interface CardDecline {

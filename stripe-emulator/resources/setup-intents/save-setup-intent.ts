@@ -6,7 +6,8 @@ import { StripeError, invalidRequest, resourceMissing } from '../../core/stripe-
 import { emitEvent } from '../events/emit-event.js';
 import { PAYMENT_METHOD_TYPES } from '../intents/intent-params.js';
 import { MICRODEPOSIT_MESSAGES, checkMicrodeposits, startMicrodeposits } from '../intents/microdeposits.js';
-import { acceptanceFrom, createMandate, type MandateDataInput } from '../mandates/create-mandate.js';
+import { acceptanceFrom, createMandate, type ClientInfo, type MandateDataInput } from '../mandates/create-mandate.js';
+import { threeDSecureNextAction } from '../three-d-secure/three-d-secure-next-action.js';
 import { attachPaymentMethod, liveCustomer } from '../payment-methods/attach-payment-method.js';
 import { createPaymentMethod, resolvePaymentMethod, type PaymentMethodInput } from '../payment-methods/create-payment-method.js';
 import { CARD_DECLINES, declinesOnAttach } from '../payment-methods/test-behaviors.js';
@@ -18,6 +19,9 @@ export interface ConfirmInput {
   payment_method_data?: PaymentMethodInput | undefined;
   mandate_data?: MandateDataInput | '' | undefined;
   verification_method?: VerificationMethod | undefined;
+  return_url?: string | undefined;
+  use_stripe_sdk?: boolean | undefined;
+  client?: ClientInfo | undefined;
 }
 
 export function getSetupIntent(account: AccountState, id: string): SetupIntentRecord {
@@ -97,7 +101,7 @@ export function createSetupIntent(em: Emulator, account: AccountState, input: Cr
   return rec;
 }
 
-function fail(em: Emulator, account: AccountState, rec: SetupIntentRecord, error: Stripe.SetupIntent.LastSetupError, pm: PaymentMethodRecord | null): void {
+export function failSetupIntent(em: Emulator, account: AccountState, rec: SetupIntentRecord, error: Stripe.SetupIntent.LastSetupError, pm: PaymentMethodRecord | null): void {
   const si = rec.object;
   si.status = 'requires_payment_method';
   si.next_action = null;
@@ -109,7 +113,7 @@ function fail(em: Emulator, account: AccountState, rec: SetupIntentRecord, error
   emitEvent(em, account, 'setup_intent.setup_failed', si);
 }
 
-function succeed(em: Emulator, account: AccountState, rec: SetupIntentRecord, pm: PaymentMethodRecord): void {
+export function succeedSetupIntent(em: Emulator, account: AccountState, rec: SetupIntentRecord, pm: PaymentMethodRecord): void {
   const si = rec.object;
   const customerId = idOf(si.customer);
   if (customerId && pm.object.customer === null) attachPaymentMethod(em, account, pm, customerId);
@@ -163,30 +167,31 @@ export function confirmSetupIntent(em: Emulator, account: AccountState, rec: Set
   if (input.verification_method && si.payment_method_options?.us_bank_account) si.payment_method_options.us_bank_account.verification_method = input.verification_method;
   si.payment_method = pm.object.id;
   si.last_setup_error = null;
+  if (input.return_url !== undefined) rec.meta.returnUrl = input.return_url;
   const behavior = pm.meta.behavior;
   if (behavior.kind === 'card') {
     const decline = declinesOnAttach(behavior.outcome) ? CARD_DECLINES[behavior.outcome] : undefined;
     if (decline) {
-      fail(em, account, rec, { type: 'card_error', ...decline }, pm);
+      failSetupIntent(em, account, rec, { type: 'card_error', ...decline }, pm);
       throw errorWithIntent(402, { type: 'card_error', ...decline }, si);
     }
     if (behavior.outcome === 'auth_required_always' || behavior.outcome === 'auth_required_unless_setup') {
       si.status = 'requires_action';
-      si.next_action = { type: 'use_stripe_sdk', use_stripe_sdk: { type: 'three_d_secure_redirect', stripe_js: `${em.baseUrl}/_emulator/3ds/${si.id}` } };
+      si.next_action = threeDSecureNextAction(em, si, input.use_stripe_sdk ? null : (rec.meta.returnUrl ?? null));
       emitEvent(em, account, 'setup_intent.requires_action', si);
       return si;
     }
-    succeed(em, account, rec, pm);
+    succeedSetupIntent(em, account, rec, pm);
     return si;
   }
-  const acceptance = acceptanceFrom(em, input.mandate_data);
+  const acceptance = acceptanceFrom(em, input.mandate_data, input.client);
   if (!acceptance && !rec.meta.acceptance) {
     throw invalidRequest('Missing required param: mandate_data. A mandate is required to set up a us_bank_account PaymentMethod.', { param: 'mandate_data', code: 'parameter_missing' });
   }
   if (acceptance) rec.meta.acceptance = acceptance;
   const method = si.payment_method_options?.us_bank_account?.verification_method ?? 'automatic';
   if (pm.meta.verified && method !== 'microdeposits') {
-    succeed(em, account, rec, pm);
+    succeedSetupIntent(em, account, rec, pm);
     return si;
   }
   if (method === 'instant') {
@@ -205,12 +210,12 @@ export function verifySetupIntentMicrodeposits(em: Emulator, account: AccountSta
   const outcome = checkMicrodeposits(em, account, si, rec.meta, idOf(si.customer), input);
   const pm = account.paymentMethods.get(idOf(si.payment_method) ?? '') ?? null;
   if (outcome.result === 'verified' && pm) {
-    succeed(em, account, rec, pm);
+    succeedSetupIntent(em, account, rec, pm);
     return si;
   }
   if (outcome.result === 'verified') throw invalidRequest('The SetupIntent has no payment method.');
   const error: Stripe.SetupIntent.LastSetupError = { type: 'invalid_request_error', code: outcome.code, message: outcome.message };
-  if (outcome.result === 'failed') fail(em, account, rec, error, pm);
+  if (outcome.result === 'failed') failSetupIntent(em, account, rec, error, pm);
   else em.changed();
   throw errorWithIntent(400, error, si);
 }
@@ -221,5 +226,5 @@ export function failSetupIntentMicrodeposits(em: Emulator, account: AccountState
   if (si.status !== 'requires_action' || !rec.meta.microdeposits) return;
   const pm = account.paymentMethods.get(idOf(si.payment_method) ?? '') ?? null;
   const code = reason === 'timeout' ? 'payment_method_microdeposit_verification_timeout' : 'payment_method_microdeposit_failed';
-  fail(em, account, rec, { type: 'invalid_request_error', code, message: MICRODEPOSIT_MESSAGES[reason] }, pm);
+  failSetupIntent(em, account, rec, { type: 'invalid_request_error', code, message: MICRODEPOSIT_MESSAGES[reason] }, pm);
 }

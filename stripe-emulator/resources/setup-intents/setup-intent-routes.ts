@@ -1,8 +1,11 @@
+import type { z } from 'zod';
 import { invalidRequest } from '../../core/stripe-error.js';
+import { resolvePaymentMethod } from '../payment-methods/create-payment-method.js';
 import { listParamShape, newestFirst, paginate } from '../../http/list.js';
 import { anyParam, applyMetadata, arrayOf, bool, metadata, obj, oneOf, parseParams, str } from '../../http/params.js';
 import type { FormObject } from '../../http/parse-form.js';
 import type { Route } from '../../http/router.js';
+import { checkClientSecret } from '../../http/client-secret.js';
 import { emitEvent } from '../events/emit-event.js';
 import { confirmShape, verifyMicrodepositsSchema } from '../intents/intent-params.js';
 import { toPaymentMethodInput } from '../payment-methods/payment-method-routes.js';
@@ -34,7 +37,9 @@ const createSchema = obj({
   single_use: anyParam.optional(),
 });
 const confirmSchema = obj(confirmShape);
+const clientUpdateSchema = obj({ client_secret: str, payment_method: str });
 const updateSchema = obj({
+  client_secret: str.optional(),
   customer: str.optional(),
   description: str.optional(),
   metadata: metadata.optional(),
@@ -49,7 +54,7 @@ export const setupIntentRoutes: Route[] = [
   {
     method: 'POST',
     pattern: '/v1/setup_intents',
-    handler: ({ em, account, params }) => {
+    handler: ({ em, account, params, client }) => {
       rejectPaymentMethodTypes(params);
       const p = parseParams(createSchema, params);
       if (p.mandate_data && !p.confirm) throw invalidRequest('mandate_data can only be provided when confirm=true.', { param: 'mandate_data' });
@@ -69,36 +74,44 @@ export const setupIntentRoutes: Route[] = [
         payment_method_data: toPaymentMethodInput(p.payment_method_data),
         mandate_data: p.mandate_data,
         verification_method: verification,
+        return_url: p.return_url,
+        use_stripe_sdk: p.use_stripe_sdk,
+        client,
       });
     },
   },
   {
     method: 'GET',
     pattern: '/v1/setup_intents/:id',
-    handler: ({ account, params, path: [id = ''] }) => {
-      parseParams(obj({ client_secret: str.optional() }), params);
-      return getSetupIntent(account, id).object;
+    publishable: true,
+    handler: (ctx) => {
+      const p = parseParams(obj({ client_secret: str.optional() }), ctx.params);
+      const si = getSetupIntent(ctx.account, ctx.path[0] ?? '').object;
+      checkClientSecret(ctx, si, p.client_secret);
+      return si;
     },
   },
   {
     method: 'POST',
     pattern: '/v1/setup_intents/:id',
-    handler: ({ em, account, params, path: [id = ''] }) => {
+    publishable: true,
+    handler: (ctx) => {
+      const { em, account, params, path: [id = ''] } = ctx;
       rejectPaymentMethodTypes(params);
-      const p = parseParams(updateSchema, params);
       const rec = getSetupIntent(account, id);
-      const before = structuredClone(rec.object);
+      // Stripe.js attaches the bank account collected by collectBankAccountForSetup to the intent.
+      const p: z.output<typeof updateSchema> = ctx.publishable ? parseParams(clientUpdateSchema, params) : parseParams(updateSchema, params);
+      checkClientSecret(ctx, rec.object, p.client_secret);
       const si = rec.object;
       if (p.customer !== undefined) si.customer = p.customer;
       if (p.description !== undefined) si.description = p.description || null;
       if (p.payment_method !== undefined) {
-        si.payment_method = p.payment_method;
+        si.payment_method = resolvePaymentMethod(em, account, p.payment_method).object.id;
         if (si.status === 'requires_payment_method') si.status = 'requires_confirmation';
       }
       const verification = p.payment_method_options?.us_bank_account?.verification_method;
       if (verification && si.payment_method_options?.us_bank_account) si.payment_method_options.us_bank_account.verification_method = verification;
       si.metadata = applyMetadata(si.metadata, p.metadata);
-      void before;
       em.changed();
       return si;
     },
@@ -106,10 +119,17 @@ export const setupIntentRoutes: Route[] = [
   {
     method: 'POST',
     pattern: '/v1/setup_intents/:id/confirm',
-    handler: ({ em, account, params, path: [id = ''] }) => {
+    publishable: true,
+    handler: (ctx) => {
+      const { em, account, params, path: [id = ''] } = ctx;
       rejectPaymentMethodTypes(params);
       const p = parseParams(confirmSchema, params);
-      return confirmSetupIntent(em, account, getSetupIntent(account, id), {
+      const rec = getSetupIntent(account, id);
+      checkClientSecret(ctx, rec.object, p.client_secret);
+      return confirmSetupIntent(em, account, rec, {
+        return_url: p.return_url,
+        use_stripe_sdk: p.use_stripe_sdk,
+        client: ctx.client,
         payment_method: p.payment_method,
         payment_method_data: toPaymentMethodInput(p.payment_method_data),
         mandate_data: p.mandate_data,
@@ -139,9 +159,12 @@ export const setupIntentRoutes: Route[] = [
   {
     method: 'POST',
     pattern: '/v1/setup_intents/:id/verify_microdeposits',
-    handler: ({ em, account, params, path: [id = ''] }) => {
-      const p = parseParams(verifyMicrodepositsSchema.extend({ client_secret: str.optional() }), params);
-      return verifySetupIntentMicrodeposits(em, account, getSetupIntent(account, id), p);
+    publishable: true,
+    handler: (ctx) => {
+      const p = parseParams(verifyMicrodepositsSchema, ctx.params);
+      const rec = getSetupIntent(ctx.account, ctx.path[0] ?? '');
+      checkClientSecret(ctx, rec.object, p.client_secret);
+      return verifySetupIntentMicrodeposits(ctx.em, ctx.account, rec, p);
     },
   },
   {
