@@ -22,7 +22,7 @@ export default tseslint.config(
     rules: { ...reactHooks.configs.recommended.rules },
   },
   {
-    files: ['bench/**', 'stripe-emulator/cli.ts', 'server/main.ts', 'server/db/cli.ts', 'test/**'],
+    files: ['bench/**', 'stripe-emulator/cli.ts', 'server/main.ts', 'server/db/cli.ts', 'server/**/*-cli.ts', 'test/**'],
     rules: { 'no-console': 'off' },
   },
   {

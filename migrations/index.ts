@@ -2,9 +2,17 @@
 // every file in the folder is listed.
 import type { Knex } from 'knex';
 import * as initialSchema from './20261123000001_initial_schema';
+import * as webhooks from './20261123000002_webhooks';
+import * as psaSync from './20261123000003_psa_sync';
+import * as mapping from './20261123000004_mapping';
 import * as marketplace from './20261123000005_marketplace';
+import * as oauthStates from './20261123000006_oauth_states';
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261123000001_initial_schema': initialSchema,
+  '20261123000002_webhooks': webhooks,
+  '20261123000003_psa_sync': psaSync,
+  '20261123000004_mapping': mapping,
   '20261123000005_marketplace': marketplace,
+  '20261123000006_oauth_states': oauthStates,
 };

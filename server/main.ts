@@ -3,10 +3,12 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { loadConfig } from './config/config';
+import { connectDemoStripe } from './demo/connect-demo-stripe';
 import { DEMO_CLIENTS, DEMO_LOGINS } from './demo/seed-demo';
 import { missingBuilds } from './http/static-apps';
 import { REPO_ROOT, startRuntime } from './runtime';
 import { endpointFromUrl } from './stripe/stripe-clients';
+import { emulatorPlatform } from './stripe/stripe-platform';
 import { createStripeEmulator, type StripeEmulator } from '../stripe-emulator/index';
 
 const loaded = loadConfig(process.env);
@@ -50,7 +52,14 @@ const runtime = await startRuntime({
   webRoot,
   stripeOrigins: emulator ? [emulator.url] : [],
   stripeEndpoint: emulator ? endpointFromUrl(emulator.url) : null,
+  stripePlatform: emulator
+    ? await emulatorPlatform(emulator.url)
+    : config.stripe.mode === 'stripe' && config.stripe.clientId
+      ? { secretKey: config.stripe.secretKey, clientId: config.stripe.clientId, authorizeUrl: 'https://connect.stripe.com/oauth/authorize' }
+      : null,
 });
+if (emulator && config.demoMode) await connectDemoStripe(runtime.ctx, emulator.url);
+
 const line = '─'.repeat(64);
 console.log(`\n${line}`);
 console.log(`Settle is running on ${runtime.url}  (${runtime.database.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL'})`);

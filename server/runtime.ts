@@ -18,6 +18,7 @@ import { startScheduler, type Scheduler } from './jobs/scheduler';
 import { createLogger, type Logger } from './logger';
 import { SecretBox } from './crypto/secret-box';
 import { StripeClients, type StripeEndpoint } from './stripe/stripe-clients';
+import type { StripePlatform } from './stripe/stripe-platform';
 
 export const REPO_ROOT = join(import.meta.dirname, '..');
 
@@ -39,6 +40,8 @@ export interface RuntimeOptions {
   stripeOrigins?: string[];
   /** Where the Stripe API is: the emulator's address, or null for api.stripe.com. */
   stripeEndpoint?: StripeEndpoint | null;
+  /** Settle as an OAuth platform for "Connect with Stripe" (null: only restricted keys). */
+  stripePlatform?: StripePlatform | null;
 }
 
 export interface Runtime {
@@ -67,15 +70,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   }
   const secrets = new SecretBox(config.encryptionKeys);
   const stripe = new StripeClients({ endpoint: options.stripeEndpoint ?? null, secrets });
-  const ctx: AppContext = { config, db: database.knex, clock, logger, secrets, stripe };
-
   let queue: JobQueue | null = null;
   let scheduler: Scheduler | null = null;
   if (config.jobs.enabled) {
     queue = createJobQueue(database, logger);
     await queue.start();
-    scheduler = await startScheduler(ctx, queue, options.jobs ?? defaultJobs, { cron: options.cron ?? true });
   }
+  const ctx: AppContext = { config, db: database.knex, clock, logger, secrets, stripe, queue, stripePlatform: options.stripePlatform ?? null };
+  if (queue) scheduler = await startScheduler(ctx, queue, options.jobs ?? defaultJobs, { cron: options.cron ?? true });
 
   let draining = false;
   const app = createApp(ctx, { webRoot: options.webRoot ?? join(REPO_ROOT, 'dist'), isDraining: () => draining, stripeOrigins: options.stripeOrigins ?? [] });

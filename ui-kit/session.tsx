@@ -19,6 +19,11 @@ export interface SessionContextValue<S> {
   signIn: (email: string, password: string) => Promise<void>;
   signOut: () => Promise<void>;
   retry: () => void;
+  /**
+   * Reads the session again in the background (e.g. after connecting Stripe changed what it
+   * reports), keeping the page mounted. A failure leaves the current session in place.
+   */
+  refresh: () => Promise<void>;
 }
 
 export interface SessionPaths {
@@ -91,7 +96,17 @@ export function createSession<S extends { csrfToken: string }>(api: ApiClient, p
       setProbe((n) => n + 1);
     }, []);
 
-    const value = useMemo(() => ({ state, signIn, signOut, retry }), [state, signIn, signOut, retry]);
+    const refresh = useCallback(async () => {
+      try {
+        const session = await api.get<S>(paths.session);
+        api.setCsrfToken(session.csrfToken);
+        setState((current) => (current.status === 'signed-in' ? { status: 'signed-in', session } : current));
+      } catch {
+        // An expired session is reported through onAuthRequired; anything else keeps what we have.
+      }
+    }, []);
+
+    const value = useMemo(() => ({ state, signIn, signOut, retry, refresh }), [state, signIn, signOut, retry, refresh]);
     return <SessionContext value={value}>{children}</SessionContext>;
   }
 

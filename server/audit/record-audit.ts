@@ -41,7 +41,18 @@ export function requestMeta(req: Request): { ip: string | undefined; requestId: 
 
 /** Appends one entry (the table refuses updates and deletes). Call inside the change's transaction. */
 export async function recordAudit(scope: InstallationScope, entry: AuditEntry, clock: Clock): Promise<void> {
-  await scope.insert('audit_log', {
+  await scope.insert('audit_log', auditRow(entry, clock));
+}
+
+/** Appends many entries in few statements (bulk sync). Call inside the changes' transaction. */
+export async function recordAudits(scope: InstallationScope, entries: readonly AuditEntry[], clock: Clock): Promise<void> {
+  for (let i = 0; i < entries.length; i += 500) {
+    await scope.insert('audit_log', entries.slice(i, i + 500).map((e) => auditRow(e, clock)));
+  }
+}
+
+function auditRow(entry: AuditEntry, clock: Clock): Record<string, unknown> {
+  return {
     actor_type: entry.actor.type,
     actor_id: entry.actor.id,
     actor_label: entry.actor.label,
@@ -53,5 +64,5 @@ export async function recordAudit(scope: InstallationScope, entry: AuditEntry, c
     ip: entry.ip ?? null,
     request_id: entry.requestId ?? null,
     at: clock.now(),
-  });
+  };
 }

@@ -9,6 +9,7 @@ import { installationScopeOf, requireStaff, staffOf } from '../auth/require-auth
 import type { AppContext } from '../http/context';
 import { pageQuery, uuidParam } from '../http/params';
 import { parseInput } from '../http/validate';
+import { mappingRoutes } from '../mapping/mapping-routes';
 import { getClient, listClients } from './list-clients';
 
 const listQuery = z.object({ search: z.string().max(200).optional(), ...pageQuery }).strict();
@@ -17,6 +18,7 @@ const createKeyBody = z.object({ name: z.string().trim().min(1, 'Name the key, e
 export function appRoutes(ctx: AppContext, passport: SettlePassport): Router {
   const router = Router();
   router.use(authRoutes(ctx, passport, 'staff'));
+  router.use('/mapping', mappingRoutes(ctx, passport));
 
   const staff = requireStaff(passport);
   const admin = requireStaff(passport, { roles: ['admin'] });

@@ -3,6 +3,8 @@ import type { Clock } from '../clock';
 import { toCount } from '../db/database';
 import type { InstallationScope } from '../db/tenant-scope';
 import { AppError } from '../http/app-error';
+import { connectionLivemode } from '../mapping/apply-mapping-change';
+import { stripeDashboardCustomerUrl } from '../mapping/stripe-dashboard-url';
 import { INVOICE_COLUMNS, installationToday, toInvoiceView, type InvoiceRow, type InvoiceView } from '../invoices/invoice-view';
 
 export interface ClientSummaryView {
@@ -12,6 +14,8 @@ export interface ClientSummaryView {
   psaRef: string;
   mappingStatus: 'unmapped' | 'mapped' | 'ignored';
   stripeCustomerId: string | null;
+  /** The customer's page in the Stripe dashboard (test or live, from the connection). */
+  stripeDashboardUrl: string | null;
   autopayEnabled: boolean;
   currency: string;
   openBalance: number;
@@ -54,7 +58,7 @@ function balances(scope: InstallationScope, today: string): Knex.QueryBuilder {
     .as('b');
 }
 
-function toSummary(r: ClientRow, currency: string): ClientSummaryView {
+function toSummary(r: ClientRow, currency: string, livemode: boolean): ClientSummaryView {
   return {
     id: r.id,
     name: r.name,
@@ -62,6 +66,7 @@ function toSummary(r: ClientRow, currency: string): ClientSummaryView {
     psaRef: r.psa_ref,
     mappingStatus: r.mapping_status,
     stripeCustomerId: r.stripe_customer_id,
+    stripeDashboardUrl: r.stripe_customer_id ? stripeDashboardCustomerUrl(r.stripe_customer_id, livemode) : null,
     autopayEnabled: r.autopay_enabled,
     currency,
     openBalance: toCount(r.open_balance ?? 0),
@@ -101,7 +106,8 @@ export async function listClients(
     .orderByRaw('lower(clients.name) asc, clients.id asc')
     .limit(options.pageSize)
     .offset((options.page - 1) * options.pageSize)) as ClientRow[];
-  return { clients: rows.map((r) => toSummary(r, currency)), page: options.page, pageSize: options.pageSize, total: toCount(countRow.n) };
+  const livemode = await connectionLivemode(scope);
+  return { clients: rows.map((r) => toSummary(r, currency, livemode)), page: options.page, pageSize: options.pageSize, total: toCount(countRow.n) };
 }
 
 /** One client with contacts and invoices, or CLIENT_NOT_FOUND (also for other installations). */
@@ -126,7 +132,7 @@ export async function getClient(
   const invoices = (await client.from('invoices').select(INVOICE_COLUMNS).orderBy('invoices.due_date', 'desc').orderBy('invoices.number', 'desc')) as InvoiceRow[];
   return {
     client: {
-      ...toSummary(row, currency),
+      ...toSummary(row, currency, await connectionLivemode(scope)),
       contacts: contacts.map((c) => ({
         id: c.id,
         name: c.name,

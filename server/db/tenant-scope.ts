@@ -24,8 +24,13 @@ const CLIENT_COLUMN = {
   refunds: null,
   disputes: null,
   stripe_events: null,
+  stripe_object_syncs: null,
   outbox: null,
   audit_log: 'client_id',
+  oauth_states: null,
+  stripe_customer_cache: null,
+  mapping_runs: null,
+  mapping_suggestions: 'client_id',
 } as const;
 
 export type TenantTable = keyof typeof CLIENT_COLUMN;

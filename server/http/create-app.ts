@@ -10,7 +10,13 @@ import { appRoutes } from '../clients/app-routes';
 import { portalRoutes } from '../invoices/portal-routes';
 import { marketplaceRoutes } from '../installations/marketplace-routes';
 import { setupRoutes } from '../installations/setup-routes';
+import { ensureWebhookEndpoint } from '../webhooks/ensure-webhook-endpoint';
+import { oauthRoutes } from '../stripe/oauth-routes';
+import { outboxRoutes } from '../outbox/outbox-routes';
 import { psaRoutes } from '../psa/psa-routes';
+import { webhookAppRoutes } from '../webhooks/webhook-app-routes';
+import { stripeWebhookRoutes } from '../webhooks/webhook-routes';
+import { apiDocsRoutes } from './api-docs';
 import { AppError } from './app-error';
 import type { AppContext } from './context';
 import { apiNotFound, errorHandler } from './error-handler';
@@ -116,7 +122,21 @@ export function createApp(ctx: AppContext, options: CreateAppOptions): Express {
     res.json({ status: 'ok' });
   });
 
+  // Stripe webhooks: raw body (the signature covers the exact bytes), so before any JSON parser.
+  app.use('/webhooks', stripeWebhookRoutes(ctx, { isDraining: () => options.isDraining?.() ?? false }));
+
   const passport = createPassport(ctx);
+  // After Stripe is connected: create Settle's webhook endpoint there. A failure does not undo the
+  // connection; it is logged, shown by the webhook health panel, and can be retried.
+  const setupHooks = {
+    afterConnect: async (c: AppContext, installationId: string) => {
+      try {
+        await ensureWebhookEndpoint(c, installationId);
+      } catch (err) {
+        c.logger.error({ err, installationId }, 'could not create the Stripe webhook endpoint');
+      }
+    },
+  };
   const api = express.Router();
   api.use((_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
@@ -124,17 +144,23 @@ export function createApp(ctx: AppContext, options: CreateAppOptions): Express {
   });
   api.use(sameOriginWrites());
   api.use(jsonOnly());
-  api.use(express.json({ limit: ctx.config.bodyLimit, strict: true, type: 'application/json' }));
+  // /api/psa parses its own (larger) bodies, after the API key is checked.
+  const json = express.json({ limit: ctx.config.bodyLimit, strict: true, type: 'application/json' });
+  api.use((req, res, next) => (req.path.startsWith('/psa/') ? next() : json(req, res, next)));
   api.use(cookieParser());
   api.use(passport.initialize());
   api.use('/app', appRoutes(ctx, passport));
-  api.use('/app', setupRoutes(ctx, passport));
+  api.use('/app', setupRoutes(ctx, passport, setupHooks));
   api.use('/portal', portalRoutes(ctx, passport));
+  api.use('/app', outboxRoutes(ctx, passport));
+  api.use('/app', webhookAppRoutes(ctx, passport));
   api.use('/psa', psaRoutes(ctx, passport));
+  api.use('/docs', apiDocsRoutes());
   api.use(apiNotFound);
   app.use('/api', api);
 
   app.use('/marketplace', marketplaceRoutes(ctx));
+  app.use('/stripe/oauth', oauthRoutes(ctx, passport, setupHooks));
   app.use(staticApps(options.webRoot));
   app.get('/', (_req, res) => res.redirect(302, '/portal/'));
   app.use((_req, res) => {

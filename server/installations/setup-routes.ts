@@ -11,6 +11,7 @@ import { parseInput } from '../http/validate';
 import { assertAcceptableKeys, checkRestrictedKey } from '../stripe/connect-restricted-key';
 import { getConnectionView } from '../stripe/connection-view';
 import { disconnectStripe } from '../stripe/disconnect-stripe';
+import { startOAuth } from '../stripe/oauth-connect';
 import { saveConnection } from '../stripe/save-connection';
 import { getInstallationSettings, profileSchema, settingsSchema, updateInstallationSettings } from './installation-settings';
 
@@ -64,6 +65,18 @@ export function setupRoutes(ctx: AppContext, passport: SettlePassport, hooks: Se
     );
     await hooks.afterConnect?.(ctx, principal.installationId);
     res.status(201).json({ connection: await getConnectionView(ctx.db, principal.installationId) });
+  });
+
+  router.post('/stripe/oauth/start', admin, async (req, res) => {
+    res.json(await startOAuth(ctx, staffOf(req)));
+  });
+
+  // Re-creates Settle's webhook endpoint in the connected account (the Done step offers it when the
+  // endpoint is missing, e.g. Stripe was unreachable right after connecting).
+  router.post('/stripe/webhook-endpoint', admin, async (req, res) => {
+    const principal = staffOf(req);
+    await hooks.afterConnect?.(ctx, principal.installationId);
+    res.json({ connection: await getConnectionView(ctx.db, principal.installationId) });
   });
 
   router.delete('/stripe/connection', admin, async (req, res) => {

@@ -2,6 +2,10 @@
 // node-cron schedule that enqueues it. Handlers are thin: they call one exported runX().
 import { purgeExpiredSessions } from '../auth/sessions';
 import type { AppContext } from '../http/context';
+import { mappingImportJob } from '../mapping/mapping-import-job';
+import { psaWriteBackJob } from '../outbox/psa-write-back-job';
+import { refreshOAuthTokensJob } from '../stripe/stripe-jobs';
+import { processWebhookEventsJob, webhookDriftSweepJob } from '../webhooks/webhook-jobs';
 import type { QueueDefinition } from './job-queue';
 
 export interface JobDefinition extends QueueDefinition {
@@ -26,4 +30,4 @@ export const purgeSessionsJob: JobDefinition = {
   },
 };
 
-export const jobDefinitions: readonly JobDefinition[] = [purgeSessionsJob];
+export const jobDefinitions: readonly JobDefinition[] = [purgeSessionsJob, mappingImportJob, psaWriteBackJob, processWebhookEventsJob, webhookDriftSweepJob, refreshOAuthTokensJob];

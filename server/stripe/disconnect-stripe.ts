@@ -1,5 +1,6 @@
 import Stripe from 'stripe';
 import type { AppContext } from '../http/context';
+import { deauthorizeOAuth } from './oauth-connect';
 import type { StripeConnectionRow } from './stripe-clients';
 
 /**
@@ -27,6 +28,7 @@ export async function disconnectStripe(ctx: AppContext, installationId: string):
       }
     }
   }
+  if (connection.mode === 'oauth') await deauthorizeOAuth(ctx, connection.account_id);
   await ctx.db('stripe_connections').where({ id: connection.id }).update({
     status: 'disconnected',
     disconnected_at: ctx.clock.now(),

@@ -4,6 +4,8 @@ import { LoginPage } from './auth/login-page';
 import { RequireSession, SessionProvider } from './auth/session';
 import { ClientPage } from './clients/client-page';
 import { ClientsPage } from './clients/clients-page';
+import { MappingPage } from './mapping/mapping-page';
+import { SetupPage } from './setup/setup-page';
 import { AppLayout } from './shell/app-layout';
 import { NotFoundPage } from './shell/not-found-page';
 
@@ -23,6 +25,8 @@ export function App() {
             <Route index element={<Navigate to="/clients" replace />} />
             <Route path="/clients" element={<ClientsPage />} />
             <Route path="/clients/:clientId" element={<ClientPage />} />
+            <Route path="/mapping" element={<MappingPage />} />
+            <Route path="/setup" element={<SetupPage />} />
             <Route path="/settings" element={<Navigate to="/settings/api-keys" replace />} />
             <Route path="/settings/api-keys" element={<ApiKeysPage />} />
             <Route path="*" element={<NotFoundPage />} />

@@ -84,6 +84,10 @@ describe('npm start', () => {
       const tech = new Agent(url);
       expect((await tech.login('app', DEMO_LOGINS.technician.email, DEMO_LOGINS.technician.password)).status).toBe(200);
       expect((await tech.get('/api/app/clients')).body.total).toBe(6);
+      // The demo is connected to the built-in emulator, in test mode, with Settle's webhook endpoint.
+      const connection = (await tech.get('/api/app/stripe/connection')).body.connection;
+      expect(connection).toMatchObject({ connected: true, mode: 'emulator', livemode: false });
+      expect(connection.webhookEndpointId).toMatch(/^we_/);
       const client = new Agent(url);
       expect((await client.login('portal', DEMO_CLIENTS[0].email, DEMO_LOGINS.clientPassword)).status).toBe(200);
       expect((await client.get('/api/portal/invoices?filter=all')).body.total).toBeGreaterThan(0);

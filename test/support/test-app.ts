@@ -1,4 +1,5 @@
 // Starts the real runtime (HTTP server on an ephemeral port, real database) for one test file.
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { parseConfig, type Config } from '../../server/config/config';
@@ -7,6 +8,7 @@ import { SecretBox } from '../../server/crypto/secret-box';
 import type { Database } from '../../server/db/database';
 import type { AppContext } from '../../server/http/context';
 import { endpointFromUrl, StripeClients } from '../../server/stripe/stripe-clients';
+import { emulatorPlatform } from '../../server/stripe/stripe-platform';
 import { createStripeEmulator, type StripeEmulator, type StripeEmulatorOptions } from '../../stripe-emulator/index';
 import type { JobDefinition } from '../../server/jobs/job-registry';
 import { createLogger } from '../../server/logger';
@@ -48,6 +50,14 @@ export function testContext(database: Database, options: { clock?: Clock; emulat
   };
 }
 
+async function freePort(): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
 export interface TestApp {
   url: string;
   /** The in-process Stripe emulator, when started with `stripeEmulator`. */
@@ -70,9 +80,15 @@ export async function startTestApp(
     drainTimeoutMs?: number;
     /** Start an in-process Stripe emulator and point the server at it. */
     stripeEmulator?: boolean | StripeEmulatorOptions;
+    /** Listen on a free port known in advance and make PUBLIC_URL point at it (OAuth redirects, links). */
+    realPublicUrl?: boolean;
   } = {},
 ): Promise<TestApp> {
   const db = await createTestDatabase();
+  if (options.realPublicUrl) {
+    const port = await freePort();
+    options = { ...options, env: { ...options.env, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` } };
+  }
   const emulator = options.stripeEmulator
     ? await createStripeEmulator(typeof options.stripeEmulator === 'object' ? options.stripeEmulator : {})
     : null;
@@ -95,7 +111,7 @@ export async function startTestApp(
     cron: false,
     ...(options.jobs ? { jobs: options.jobs } : {}),
     ...(options.drainTimeoutMs ? { drainTimeoutMs: options.drainTimeoutMs } : {}),
-    ...(emulator ? { stripeEndpoint: endpointFromUrl(emulator.url), stripeOrigins: [emulator.url] } : {}),
+    ...(emulator ? { stripeEndpoint: endpointFromUrl(emulator.url), stripeOrigins: [emulator.url], stripePlatform: await emulatorPlatform(emulator.url) } : {}),
   });
   return {
     url: runtime.url,

@@ -21,6 +21,10 @@ interface AppShellProps {
   /** Accessible name of the navigation landmark. */
   navLabel?: string;
   footer?: ReactNode;
+  /** A full-width bar above the top bar, e.g. the technician UI's "Test mode" notice. */
+  banner?: ReactNode;
+  /** A compact indicator in the top bar, left of the user, that stays visible while scrolling. */
+  status?: ReactNode;
   children: ReactNode;
 }
 
@@ -35,7 +39,7 @@ function initials(name: string): string {
  * and the main landmark. After each in-app navigation, focus moves to the main region so screen
  * reader and keyboard users start at the new page's content.
  */
-export function AppShell({ brand, context, user, onSignOut, nav, navLabel = 'Main', footer, children }: AppShellProps) {
+export function AppShell({ brand, context, user, onSignOut, nav, navLabel = 'Main', footer, banner, status, children }: AppShellProps) {
   const [signingOut, setSigningOut] = useState(false);
   const [signOutError, setSignOutError] = useState<string | null>(null);
   const mainRef = useRef<HTMLElement>(null);
@@ -66,6 +70,7 @@ export function AppShell({ brand, context, user, onSignOut, nav, navLabel = 'Mai
       <a className="skip-link" href="#main">
         Skip to main content
       </a>
+      {banner}
       <header className="topbar">
         <div className="topbar__start">
           <div className="topbar__brand">{brand}</div>
@@ -77,6 +82,7 @@ export function AppShell({ brand, context, user, onSignOut, nav, navLabel = 'Mai
           )}
         </div>
         <div className="topbar__end">
+          {status}
           <div className="user">
             <span className="user__avatar" aria-hidden="true">
               {initials(user.name)}

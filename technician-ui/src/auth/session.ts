@@ -1,13 +1,9 @@
+import type { StaffSessionView as StaffSession } from '../../../server/auth/session-view';
 import { createSession } from '../../../ui-kit/session';
 import { api } from '../api';
 
-export type StaffRole = 'admin' | 'technician';
-
-export interface StaffSession {
-  user: { id: string; email: string; name: string; role: StaffRole };
-  installation: { id: string; name: string; currency: string; timezone: string };
-  csrfToken: string;
-}
+export type { StaffSession };
+export type StaffRole = StaffSession['user']['role'];
 
 export const { SessionProvider, useSessionContext, useSession, RequireSession } = createSession<StaffSession>(api, {
   session: '/session',

@@ -6,6 +6,7 @@ import { Loading } from '../../../ui-kit/components/loading';
 import { PageHeader } from '../../../ui-kit/components/page-header';
 import { Pagination } from '../../../ui-kit/components/pagination';
 import { TableRegion } from '../../../ui-kit/components/table-region';
+import { SetupBanner } from '../setup/setup-banner';
 import { ClientsTable } from './clients-table';
 import { useClients } from './use-clients';
 
@@ -129,6 +130,7 @@ export function ClientsPage() {
     <>
       <title>Clients · Settle</title>
       <PageHeader title="Clients" description="Payment status for every client your PSA bills." />
+      <SetupBanner />
       <div className="toolbar" role="search">
         <div className="search">
           <label className="sr-only" htmlFor={searchId}>

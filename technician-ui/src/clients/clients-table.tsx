@@ -44,7 +44,21 @@ export function ClientsTable({ clients }: { clients: ClientSummary[] }) {
                 <span className="mono">{client.psaRef}</span>
               </td>
               <td className="is-badge" data-label="Mapping">
-                <MappingStatusBadge status={client.mappingStatus} />
+                <span className="cell-stack" style={{ justifyItems: 'start' }}>
+                  <MappingStatusBadge status={client.mappingStatus} />
+                  {client.stripeDashboardUrl && (
+                    <a
+                      className="cell-stack__sub mono"
+                      href={client.stripeDashboardUrl}
+                      target="_blank"
+                      rel="noreferrer noopener"
+                      onClick={(event) => event.stopPropagation()}
+                    >
+                      {client.stripeCustomerId}
+                      <span className="sr-only"> (opens the Stripe dashboard)</span>
+                    </a>
+                  )}
+                </span>
               </td>
               <td data-label="Autopay">
                 <AutopayBadge enabled={client.autopayEnabled} compact />

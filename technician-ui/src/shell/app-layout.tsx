@@ -2,6 +2,7 @@ import { NavLink, Outlet } from 'react-router-dom';
 import { AppShell } from '../../../ui-kit/components/app-shell';
 import { Brand } from '../../../ui-kit/components/brand';
 import { roleLabel, useSession, useSessionContext } from '../auth/session';
+import { ModeBadge, ModeBanner } from './mode-indicator';
 
 function ClientsIcon() {
   return (
@@ -18,11 +19,41 @@ function ClientsIcon() {
   );
 }
 
+function MappingIcon() {
+  return (
+    <svg viewBox="0 0 20 20" aria-hidden="true" focusable="false">
+      <path
+        d="M4 5.5h4.5M4 14.5h4.5M11.5 5.5H16M11.5 14.5H16M8.5 5.5c1.5 0 1.5 9 3 9M8.5 14.5c1.5 0 1.5-9 3-9"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.5"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+      />
+    </svg>
+  );
+}
+
 function KeyIcon() {
   return (
     <svg viewBox="0 0 20 20" aria-hidden="true" focusable="false">
       <path
         d="M12.5 3.5a4 4 0 1 1-3.46 6L3.5 15v2h2.5v-1.5H7.5V14l1.54-1.54A4 4 0 0 1 12.5 3.5ZM13.5 7a.5.5 0 1 1-1 0 .5.5 0 0 1 1 0Z"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.5"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+      />
+    </svg>
+  );
+}
+
+function SetupIcon() {
+  return (
+    <svg viewBox="0 0 20 20" aria-hidden="true" focusable="false">
+      <path
+        d="M8 5.5h8M8 10h8M8 14.5h8M3.5 5.5l1 1 1.75-2M3.5 10l1 1 1.75-2M4 14.5h1.5"
         fill="none"
         stroke="currentColor"
         strokeWidth="1.5"
@@ -49,6 +80,14 @@ export function AppLayout() {
               Clients
             </NavLink>
           </li>
+          {isAdmin && (
+            <li>
+              <NavLink className="sidenav__link" to="/mapping">
+                <MappingIcon />
+                Client mapping
+              </NavLink>
+            </li>
+          )}
         </ul>
       </div>
       {isAdmin && (
@@ -57,6 +96,12 @@ export function AppLayout() {
             Settings
           </h2>
           <ul className="sidenav__list" aria-labelledby="nav-settings">
+            <li>
+              <NavLink className="sidenav__link" to="/setup">
+                <SetupIcon />
+                Setup
+              </NavLink>
+            </li>
             <li>
               <NavLink className="sidenav__link" to="/settings/api-keys">
                 <KeyIcon />
@@ -76,6 +121,8 @@ export function AppLayout() {
       user={{ name: session.user.name, detail: roleLabel(session.user.role) }}
       onSignOut={signOut}
       nav={nav}
+      banner={<ModeBanner stripe={session.stripe} />}
+      status={<ModeBadge stripe={session.stripe} isAdmin={isAdmin} />}
     >
       <Outlet />
     </AppShell>

@@ -1,0 +1,92 @@
+import type Stripe from 'stripe';
+import { claimSyncWrite, takeSyncTicket } from '../stripe/sync-ticket';
+import { changedColumns, idOf, type StripeSyncOptions, type SyncOutcome } from '../stripe/stripe-sync-options';
+import { FINAL_PAYMENT_STATUSES, mapPaymentIntentStatus, type PaymentStatus } from './map-payment-intent-status';
+import { runPaymentTransitionHooks, type PaymentTransition } from './payment-transition-hooks';
+
+export interface SyncPaymentIntentOptions extends StripeSyncOptions {
+  paymentIntentId: string;
+}
+
+export interface SyncPaymentIntentResult {
+  outcome: SyncOutcome;
+  paymentId?: string;
+  transition?: PaymentTransition;
+}
+
+interface PaymentRow {
+  id: string;
+  client_id: string | null;
+  status: PaymentStatus;
+  failure_code: string | null;
+  decline_code: string | null;
+  failure_message: string | null;
+  stripe_charge_id: string | null;
+  succeeded_at: Date | null;
+}
+
+/** The payment columns a PaymentIntent determines (pure). */
+export function paymentColumnsFromIntent(pi: Stripe.PaymentIntent): {
+  status: PaymentStatus;
+  failure_code: string | null;
+  decline_code: string | null;
+  failure_message: string | null;
+  stripe_charge_id: string | null;
+} {
+  const status = mapPaymentIntentStatus(pi);
+  const error = status === 'failed' ? pi.last_payment_error : null;
+  return {
+    status,
+    failure_code: error?.code ?? null,
+    decline_code: error?.decline_code ?? null,
+    failure_message: error?.message ?? null,
+    stripe_charge_id: idOf(pi.latest_charge),
+  };
+}
+
+/**
+ * Makes Settle's payment row for a PaymentIntent match Stripe: re-fetches the intent and writes
+ * status (mapped exhaustively, fail closed), failure code/decline code/message, the charge id and
+ * succeeded_at. Serves webhooks, the return page and the drift sweep alike.
+ *
+ * Idempotent and order-independent: duplicates write nothing; a stale fetch never overwrites a newer
+ * one (sync tickets); a succeeded or canceled payment never moves. Never touches a PaymentIntent
+ * Settle did not create (no payments row: no Stripe call at all), never marks anything paid before
+ * Stripe says `succeeded`, never changes invoices or allocations — status transitions are handed to
+ * the payment transition hooks (the ledger's hook point).
+ */
+export async function syncPaymentIntent(options: SyncPaymentIntentOptions): Promise<SyncPaymentIntentResult> {
+  const { scope, stripe, clock, paymentIntentId } = options;
+  const known = (await scope.from('payments').where({ stripe_payment_intent_id: paymentIntentId }).first('id')) as { id: string } | undefined;
+  if (!known) return { outcome: 'not_ours' };
+  const ticket = await takeSyncTicket(scope.db);
+  const pi = await stripe.paymentIntents.retrieve(paymentIntentId);
+  const next = paymentColumnsFromIntent(pi);
+  const now = clock.now();
+
+  return scope.transaction(async (tx) => {
+    if (!(await claimSyncWrite(tx, paymentIntentId, ticket, now))) return { outcome: 'stale', paymentId: known.id };
+    const current = (await tx.from('payments').where({ id: known.id }).forUpdate().first()) as PaymentRow;
+    if (FINAL_PAYMENT_STATUSES.has(current.status) && next.status !== current.status) {
+      options.logger.warn({ paymentId: current.id, from: current.status, to: next.status, paymentIntentId }, 'refusing to move a final payment status');
+      return { outcome: 'unchanged', paymentId: current.id };
+    }
+    const changes = changedColumns(current as unknown as Record<string, unknown>, {
+      ...next,
+      ...(next.status === 'succeeded' && !current.succeeded_at ? { succeeded_at: now } : {}),
+    });
+    if (Object.keys(changes).length === 0) return { outcome: 'unchanged', paymentId: current.id };
+    await tx.from('payments').where({ id: current.id }).update({ ...changes, updated_at: now });
+    if (next.status === current.status) return { outcome: 'updated', paymentId: current.id };
+    const transition: PaymentTransition = {
+      paymentId: current.id,
+      clientId: current.client_id,
+      stripePaymentIntentId: paymentIntentId,
+      from: current.status,
+      to: next.status,
+      at: now,
+    };
+    await runPaymentTransitionHooks(tx, transition);
+    return { outcome: 'updated', paymentId: current.id, transition };
+  });
+}

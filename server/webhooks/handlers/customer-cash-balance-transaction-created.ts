@@ -1,0 +1,7 @@
+// customer_cash_balance_transaction.created: A customer cash balance transaction (bank transfer received or applied).
+// Matching bank transfers and payouts to invoices is the reconciliation ledger's job (a later
+// issue). Until it exists this event is kept in stripe_events with status `deferred` — the ledger's
+// hook point: it will process deferred events of this type from there. Nothing is changed now.
+import type { WebhookHandler } from './webhook-handler';
+
+export const handleCustomerCashBalanceTransactionCreated: WebhookHandler<'customer_cash_balance_transaction.created'> = async () => ({ outcome: 'deferred' });
