@@ -2,14 +2,9 @@
 // customers from the Stripe emulator through the SDK (counting list calls with the SDK's `request`
 // event) into the database, then the pure suggestion step is timed with process.cpuUsage on the
 // same rows the job reads. Ends stdout with one JSON line.
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
+import { openBenchDatabase } from './support/bench-database';
 import { ManualClock } from '../server/clock';
 import { SecretBox } from '../server/crypto/secret-box';
-import { createDatabase, type Database } from '../server/db/database';
 import { migrateLatest } from '../server/db/migrate';
 import { InstallationScope } from '../server/db/tenant-scope';
 import type { AppContext } from '../server/http/context';
@@ -24,38 +19,11 @@ const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 10_000);
 const WORDS = ['Dental', 'Legal', 'Consulting', 'Logistics', 'Bakery', 'Motors', 'Health', 'Studio', 'Partners', 'Labs', 'Clinic', 'Realty'];
 const FREE = ['gmail.com', 'outlook.com', 'yahoo.com'];
 
-async function openDatabase(): Promise<{ database: Database; kind: 'pglite' | 'postgres'; drop: () => Promise<void> }> {
-  const adminUrl = process.env.DATABASE_URL;
-  if (adminUrl) {
-    const name = `settle_bench_mapping_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`create database "${name}"`);
-    await admin.end();
-    const u = new URL(adminUrl);
-    u.pathname = `/${name}`;
-    const database = await createDatabase({ kind: 'postgres', url: u.toString() });
-    return {
-      database,
-      kind: 'postgres',
-      drop: async () => {
-        await database.close();
-        const a = new pg.Client({ connectionString: adminUrl });
-        await a.connect();
-        await a.query(`drop database if exists "${name}" with (force)`);
-        await a.end();
-      },
-    };
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'settle-bench-mapping-'));
-  const database = await createDatabase({ kind: 'pglite', dataDir: join(dir, 'pglite') });
-  return { database, kind: 'pglite', drop: async () => { await database.close(); rmSync(dir, { recursive: true, force: true }); } };
-}
 
 const company = (i: number) => `${['Northwind', 'Contoso', 'Fabrikam', 'Adatum', 'Tailspin', 'Wingtip'][i % 6]} ${i} ${WORDS[i % WORDS.length]}`;
 
 const emulator = await createStripeEmulator({ port: 0 });
-const { database, kind, drop } = await openDatabase();
+const { database, kind, drop } = await openBenchDatabase('mapping');
 try {
   await migrateLatest(database.knex);
   const secrets = new SecretBox([Buffer.alloc(32, 9)]);

@@ -4,20 +4,16 @@
 // flight. Measures acks/s and latency, then waits for the workers to drain and checks that every
 // event was stored once and processed exactly once (attempts = 1), and that every payment made its
 // pending → succeeded transition exactly once, despite duplicate deliveries of the same events.
+import { openBenchDatabase } from './support/bench-database';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
 import Stripe from 'stripe';
 import { parseConfig } from '../server/config/config';
-import { createDatabase, type Database } from '../server/db/database';
 import { InstallationScope } from '../server/db/tenant-scope';
 import { createLogger } from '../server/logger';
 import { registerPaymentTransitionHook } from '../server/payments/payment-transition-hooks';
 import { startRuntime } from '../server/runtime';
 import { endpointFromUrl } from '../server/stripe/stripe-clients';
-import { createStripeEmulator } from '../stripe-emulator/index';
+import { emulatorAccountId, startEmulatorProcess } from './support/emulator-process';
 import { Worker } from 'node:worker_threads';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 5000);
@@ -30,33 +26,6 @@ function p(values: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? 0;
 }
 
-async function openDatabase(): Promise<{ database: Database; kind: 'pglite' | 'postgres'; url: string | null; cleanup: () => Promise<void> }> {
-  const adminUrl = process.env.DATABASE_URL;
-  if (adminUrl) {
-    const name = `settle_bench_webhooks_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`create database "${name}"`);
-    await admin.end();
-    const u = new URL(adminUrl);
-    u.pathname = `/${name}`;
-    const database = await createDatabase({ kind: 'postgres', url: u.toString(), poolMax: 10 });
-    return {
-      database,
-      kind: 'postgres',
-      url: u.toString(),
-      cleanup: async () => {
-        const a = new pg.Client({ connectionString: adminUrl });
-        await a.connect();
-        await a.query(`drop database if exists "${name}" with (force)`);
-        await a.end();
-      },
-    };
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'settle-bench-webhooks-'));
-  const database = await createDatabase({ kind: 'pglite', dataDir: join(dir, 'pglite') });
-  return { database, kind: 'pglite', url: null, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
-}
 
 
 // Plain JavaScript (a worker cannot load TypeScript here): the signature is Stripe's scheme,
@@ -84,8 +53,8 @@ Promise.all(Array.from({ length: concurrency }, async () => {
 await main();
 
 async function main(): Promise<void> {
-const db = await openDatabase();
-const emulator = await createStripeEmulator({ port: 0 });
+const db = await openBenchDatabase('webhooks');
+const emulator = await startEmulatorProcess();
 const parsed = parseConfig({
   NODE_ENV: 'test',
   DEMO_MODE: 'false',
@@ -117,7 +86,7 @@ const installationId = inst!.id;
 const scope = new InstallationScope(knex, installationId);
 const secretKey = `sk_test_bench${randomBytes(8).toString('hex')}`;
 const webhookSecret = `whsec_${randomBytes(24).toString('hex')}`;
-const [conn] = (await scope.insert('stripe_connections', { mode: 'emulator', account_id: emulator.control.accountIdForKey(secretKey), livemode: false }).returning('id')) as Array<{ id: string }>;
+const [conn] = (await scope.insert('stripe_connections', { mode: 'emulator', account_id: await emulatorAccountId(emulator.url, secretKey), livemode: false }).returning('id')) as Array<{ id: string }>;
 await scope.from('stripe_connections').where({ id: conn!.id }).update({ secret_enc: ctx.secrets.seal(secretKey, conn!.id), webhook_secret_enc: ctx.secrets.seal(webhookSecret, conn!.id) });
 const [client] = (await scope.insert('clients', { psa_ref: 'C-1', name: 'Contoso' }).returning('id')) as Array<{ id: string }>;
 const stripe = new Stripe(secretKey, { host: '127.0.0.1', port: emulator.port, protocol: 'http', maxNetworkRetries: 0 });
@@ -191,8 +160,7 @@ console.error(`drained in ${drainSeconds.toFixed(2)} s; stored once: ${storedOnc
 
 await runtime.shutdown('bench');
 await emulator.close();
-await db.database.close();
-await db.cleanup();
+await db.drop();
 console.log(
   JSON.stringify({
     db: db.kind,

@@ -69,6 +69,11 @@ export function createApp(ctx: AppContext, options: CreateAppOptions): Express {
   app.set('trust proxy', ctx.config.trustProxy);
   app.set('query parser', 'simple');
 
+  // Stripe webhooks first: raw body (the signature covers the exact bytes) before any JSON parser,
+  // and none of the browser-facing middleware — a machine endpoint taking 1,000+ deliveries a second
+  // logs its failures, not every acknowledgement.
+  app.use('/webhooks', stripeWebhookRoutes(ctx, { isDraining: () => options.isDraining?.() ?? false }));
+
   app.use(
     pinoHttp({
       logger: ctx.logger,
@@ -121,9 +126,6 @@ export function createApp(ctx: AppContext, options: CreateAppOptions): Express {
     res.setHeader('Cache-Control', 'no-store');
     res.json({ status: 'ok' });
   });
-
-  // Stripe webhooks: raw body (the signature covers the exact bytes), so before any JSON parser.
-  app.use('/webhooks', stripeWebhookRoutes(ctx, { isDraining: () => options.isDraining?.() ?? false }));
 
   const passport = createPassport(ctx);
   // After Stripe is connected: create Settle's webhook endpoint there. A failure does not undo the

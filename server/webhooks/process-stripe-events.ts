@@ -5,6 +5,7 @@
 // batches with FOR UPDATE SKIP LOCKED (claimStripeEvents), so any number of processes can drain
 // concurrently; processes with JOBS_ENABLED=false only store, and a worker process drains later.
 import type Stripe from 'stripe';
+import { waitForAcknowledgementLull } from './ack-priority';
 import { InstallationScope } from '../db/tenant-scope';
 import { AppError } from '../http/app-error';
 import type { AppContext } from '../http/context';
@@ -73,6 +74,7 @@ export async function processStripeEvents(ctx: AppContext, options: ProcessStrip
     const worker = async (): Promise<void> => {
       while (next < batch.length) {
         const event = batch[next++]!;
+        await waitForAcknowledgementLull(ctx);
         totals[await processOne(ctx, event, handlers, clientFor)]++;
       }
     };

@@ -3,6 +3,7 @@ import { AppError } from '../http/app-error';
 import type { AppContext } from '../http/context';
 import { isHandledEventType } from './handled-event-types';
 import { forgetWebhookSecret, resolveWebhookSecret } from './resolve-webhook-secret';
+import { storeStripeEvent } from './store-stripe-events';
 
 /** Stripe's default: a signature older than five minutes is refused (replay protection). */
 export const SIGNATURE_TOLERANCE_SECONDS = 300;
@@ -62,25 +63,18 @@ export async function receiveStripeEvent(ctx: AppContext, input: ReceiveStripeEv
   const status = handled ? 'pending' : 'ignored';
   const objectId = (event.data.object as { id?: unknown }).id;
   const now = new Date(nowMs);
-  const result = (await ctx.db.raw(
-    `insert into stripe_events
-       (installation_id, stripe_event_id, type, api_version, livemode, payload, status, stripe_created_at, received_at, object_id, processed_at)
-     values (?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?)
-     on conflict (installation_id, stripe_event_id) do nothing
-     returning id`,
-    [
-      installationId,
-      event.id,
-      event.type,
-      event.api_version ?? null,
-      Boolean(event.livemode),
-      payload.toString('utf8'),
-      status,
-      new Date(event.created * 1000),
-      now,
-      typeof objectId === 'string' ? objectId : null,
-      handled ? null : now,
-    ],
-  )) as { rows: unknown[] };
-  return { eventId: event.id, type: event.type, stored: result.rows.length === 1, status };
+  const stored = await storeStripeEvent(ctx, {
+    installation_id: installationId,
+    stripe_event_id: event.id,
+    type: event.type,
+    api_version: event.api_version ?? null,
+    livemode: Boolean(event.livemode),
+    payload: payload.toString('utf8'),
+    status,
+    stripe_created_at: new Date(event.created * 1000),
+    received_at: now,
+    object_id: typeof objectId === 'string' ? objectId : null,
+    processed_at: handled ? null : now,
+  });
+  return { eventId: event.id, type: event.type, stored, status };
 }

@@ -22,8 +22,25 @@ beforeAll(async () => {
 });
 afterAll(() => app?.close());
 
+/**
+ * Waits until every transaction that committed before now is behind the feed's horizon. The horizon
+ * is server-wide on PostgreSQL, so a write transaction of another test file (another database on the
+ * same server) can hold it for a few milliseconds; the feed must then delay, never skip.
+ */
+async function feedCaughtUp(): Promise<void> {
+  const knex = app.db.database.knex;
+  const marker = ((await knex.raw('select pg_current_xact_id()::text::bigint as x')) as { rows: Array<{ x: number }> }).rows[0]!.x;
+  for (let i = 0; i < 200; i++) {
+    const { rows } = (await knex.raw('select pg_snapshot_xmin(pg_current_snapshot())::text::bigint as h')) as { rows: Array<{ h: number }> };
+    if (rows[0]!.h > marker) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error('the transaction horizon did not advance in 5 s');
+}
+
 /** Reads the feed to the end from `since`, `limit` at a time; returns the ids seen and the last cursor. */
 async function drain(since: string | null, limit: number): Promise<{ seen: Array<{ id: string; version: number }>; cursor: string | null; pages: number }> {
+  await feedCaughtUp();
   const seen: Array<{ id: string; version: number }> = [];
   let cursor = since;
   let pages = 0;
@@ -60,6 +77,7 @@ describe('GET /api/psa/payments', () => {
     const invoice = await makeInvoice(inst.scope, clientId, { total: 1_000 });
     await allocate(inst.scope, ids[0]!, invoice.id, 1_000);
     await inst.scope.from('payments').where({ id: ids[1] }).update({ status: 'failed', failure_code: 'card_declined' });
+    await feedCaughtUp();
     const res = await psa.get(`/api/psa/payments?since=${cursor}`);
     expect(res.body.payments.map((p: any) => p.id)).toEqual([ids[0], ids[1]]);
     const [allocated, failed] = res.body.payments;
@@ -71,6 +89,7 @@ describe('GET /api/psa/payments', () => {
     cursor = res.body.nextCursor;
 
     await inst.scope.from('allocations').where({ payment_id: ids[0] }).update({ reversed_at: new Date() });
+    await feedCaughtUp();
     const reversed = await psa.get(`/api/psa/payments?since=${cursor}`);
     expect(reversed.body.payments).toHaveLength(1);
     expect(reversed.body.payments[0].version).toBe(3);
