@@ -3,6 +3,7 @@ import type { Clock } from '../clock';
 import { toCount } from '../db/database';
 import type { InstallationScope } from '../db/tenant-scope';
 import { AppError } from '../http/app-error';
+import { latestPaymentsByInvoice, type LatestPaymentView } from '../payments/latest-payments';
 import { connectionLivemode } from '../mapping/apply-mapping-change';
 import { stripeDashboardCustomerUrl } from '../mapping/stripe-dashboard-url';
 import { INVOICE_COLUMNS, installationToday, toInvoiceView, type InvoiceRow, type InvoiceView } from '../invoices/invoice-view';
@@ -21,6 +22,11 @@ export interface ClientSummaryView {
   openBalance: number;
   overdueBalance: number;
   openInvoiceCount: number;
+}
+
+/** An invoice as technicians see it: with the status of the latest payment behind it. */
+export interface TechnicianInvoiceView extends InvoiceView {
+  latestPayment: LatestPaymentView | null;
 }
 
 export interface ContactView {
@@ -115,7 +121,7 @@ export async function getClient(
   scope: InstallationScope,
   clientId: string,
   clock: Clock,
-): Promise<{ client: ClientSummaryView & { contacts: ContactView[] }; invoices: InvoiceView[] }> {
+): Promise<{ client: ClientSummaryView & { contacts: ContactView[] }; invoices: TechnicianInvoiceView[] }> {
   const { today, currency } = await installationToday(scope.db, scope.installationId, clock.now());
   const row = (await scope
     .from('clients')
@@ -130,6 +136,7 @@ export async function getClient(
     .select('client_contacts.id', 'client_contacts.name', 'client_contacts.email', 'pu.id as portal_user_id', 'pu.password_hash')
     .orderBy('client_contacts.name')) as Array<{ id: string; name: string; email: string; portal_user_id: string | null; password_hash: string | null }>;
   const invoices = (await client.from('invoices').select(INVOICE_COLUMNS).orderBy('invoices.due_date', 'desc').orderBy('invoices.number', 'desc')) as InvoiceRow[];
+  const latest = await latestPaymentsByInvoice(scope, invoices.map((i) => i.id));
   return {
     client: {
       ...toSummary(row, currency, await connectionLivemode(scope)),
@@ -140,6 +147,6 @@ export async function getClient(
         portalAccess: c.portal_user_id ? (c.password_hash ? 'active' : 'invited') : 'none',
       })),
     },
-    invoices: invoices.map((r) => toInvoiceView(r, today)),
+    invoices: invoices.map((r) => ({ ...toInvoiceView(r, today), latestPayment: latest.get(r.id) ?? null })),
   };
 }

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { formatDate } from '../dates';
 import { formatMoney } from '../money';
@@ -5,26 +6,27 @@ import type { Invoice } from '../types';
 import { StatusBadge } from './status-badge';
 import { openRowOnClick } from '../row-click';
 
-interface InvoiceTableProps {
-  invoices: Invoice[];
+interface InvoiceTableProps<T extends Invoice> {
+  invoices: T[];
   /** Makes each invoice number a link and each row clickable. */
-  hrefFor?: (invoice: Invoice) => string;
-  /** Adds "PSA ref" and "Paid" columns (technician view). */
+  hrefFor?: (invoice: T) => string;
+  /** Adds the PSA reference (under the number) and a "Paid" column (technician view). */
   detailed?: boolean;
+  /** One more column after the status, e.g. the latest payment (technician view). */
+  extraColumn?: { header: string; render: (invoice: T) => ReactNode };
 }
 
 /**
  * Invoices as a table on wide screens and stacked cards on narrow ones. Remaining amounts stay
  * visible for every unpaid status, including processing, so nothing reads as paid before it is.
  */
-export function InvoiceTable({ invoices, hrefFor, detailed = false }: InvoiceTableProps) {
+export function InvoiceTable<T extends Invoice>({ invoices, hrefFor, detailed = false, extraColumn }: InvoiceTableProps<T>) {
   const navigate = useNavigate();
   return (
     <table className="table table--stack">
       <thead>
         <tr>
           <th scope="col">Invoice</th>
-          {detailed && <th scope="col">PSA ref</th>}
           <th scope="col">Issued</th>
           <th scope="col">Due</th>
           <th scope="col" className="is-numeric">
@@ -39,6 +41,7 @@ export function InvoiceTable({ invoices, hrefFor, detailed = false }: InvoiceTab
             Remaining
           </th>
           <th scope="col">Status</th>
+          {extraColumn && <th scope="col">{extraColumn.header}</th>}
         </tr>
       </thead>
       <tbody>
@@ -60,13 +63,9 @@ export function InvoiceTable({ invoices, hrefFor, detailed = false }: InvoiceTab
                   ) : (
                     <span className="cell-primary__title">{invoice.number}</span>
                   )}
+                  {detailed && <span className="cell-primary__sub mono" title="PSA reference">{invoice.psaRef}</span>}
                 </div>
               </td>
-              {detailed && (
-                <td data-label="PSA ref">
-                  <span className="mono">{invoice.psaRef}</span>
-                </td>
-              )}
               <td data-label="Issued" className="num">
                 {formatDate(invoice.issuedAt)}
               </td>
@@ -91,6 +90,11 @@ export function InvoiceTable({ invoices, hrefFor, detailed = false }: InvoiceTab
               <td className="is-badge" data-label="Status">
                 <StatusBadge invoice={invoice} />
               </td>
+              {extraColumn && (
+                <td className="is-badge" data-label={extraColumn.header}>
+                  {extraColumn.render(invoice)}
+                </td>
+              )}
             </tr>
           );
         })}

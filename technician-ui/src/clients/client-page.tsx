@@ -4,16 +4,16 @@ import { isApiError } from '../../../ui-kit/api-client';
 import { EmptyState } from '../../../ui-kit/components/empty-state';
 import { ErrorState } from '../../../ui-kit/components/error-state';
 import { InvoiceTable } from '../../../ui-kit/components/invoice-table';
+import { LatestPaymentBadge } from './latest-payment-badge';
 import { Loading } from '../../../ui-kit/components/loading';
 import { PageHeader } from '../../../ui-kit/components/page-header';
 import { Pagination } from '../../../ui-kit/components/pagination';
 import { StatCard } from '../../../ui-kit/components/stat-card';
 import { TableRegion } from '../../../ui-kit/components/table-region';
 import { formatMoney } from '../../../ui-kit/money';
-import type { Invoice } from '../../../ui-kit/types';
 import { AutopayBadge, MappingStatusBadge } from './client-badges';
 import { ContactsCard } from './contacts-card';
-import type { ClientDetail } from './types';
+import type { ClientDetail, TechnicianInvoice } from './types';
 import { useClient } from './use-clients';
 
 const INVOICES_PAGE_SIZE = 25;
@@ -67,7 +67,7 @@ function ClientHeader({ client }: { client: ClientDetail }) {
   );
 }
 
-function ClientInvoices({ invoices }: { invoices: Invoice[] }) {
+function ClientInvoices({ invoices }: { invoices: TechnicianInvoice[] }) {
   const [page, setPage] = useState(1);
   const pageCount = Math.max(1, Math.ceil(invoices.length / INVOICES_PAGE_SIZE));
   const current = Math.min(page, pageCount);
@@ -85,7 +85,11 @@ function ClientInvoices({ invoices }: { invoices: Invoice[] }) {
       ) : (
         <>
           <TableRegion label="Invoices">
-            <InvoiceTable invoices={visible} detailed />
+            <InvoiceTable
+              invoices={visible}
+              detailed
+              extraColumn={{ header: 'Latest payment', render: (invoice) => <LatestPaymentBadge payment={invoice.latestPayment} /> }}
+            />
           </TableRegion>
           <Pagination
             page={current}

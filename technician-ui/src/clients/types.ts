@@ -1,8 +1,8 @@
-import type { Invoice, Page } from '../../../ui-kit/types';
+import type { Page } from '../../../ui-kit/types';
 
-import type { ClientSummaryView as ClientSummary, ContactView as Contact } from '../../../server/clients/list-clients';
+import type { ClientSummaryView as ClientSummary, ContactView as Contact, TechnicianInvoiceView as TechnicianInvoice } from '../../../server/clients/list-clients';
 
-export type { ClientSummary, Contact };
+export type { ClientSummary, Contact, TechnicianInvoice };
 export type MappingStatus = ClientSummary['mappingStatus'];
 export type PortalAccess = Contact['portalAccess'];
 
@@ -16,5 +16,5 @@ export interface ClientListResponse extends Page {
 
 export interface ClientResponse {
   client: ClientDetail;
-  invoices: Invoice[];
+  invoices: TechnicianInvoice[];
 }
