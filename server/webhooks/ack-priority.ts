@@ -1,22 +1,25 @@
-// Acknowledgements come first. Stripe needs a fast 2xx; processing may trail a burst by a few
-// seconds. While deliveries are arriving, the processor waits for a short lull before each event —
-// never longer than `maxWaitMs`, so processing still advances under a sustained flood. This matters
-// most on embedded PGlite, where acknowledgements and processing share one connection and one CPU.
+// Acknowledgements come first, without starving processing. Stripe needs a fast 2xx; processing may
+// trail a burst. Before each event the processor waits for a short lull in deliveries — but never
+// longer than the previous event took to process, so under any sustained load processing still gets
+// at least half the time (a backlog cannot grow without bound), while during a burst the
+// acknowledgements get the rest. This matters most on embedded PGlite, where acknowledgements and
+// processing share one connection and one CPU.
 import type { AppContext } from '../http/context';
 
-const lastAckAt = new WeakMap<AppContext, number>();
+const QUIET_MS = 15;
+const lastDeliveryAt = new WeakMap<AppContext, number>();
 
-export function noteAcknowledgement(ctx: AppContext): void {
-  lastAckAt.set(ctx, performance.now());
+export function noteDelivery(ctx: AppContext): void {
+  lastDeliveryAt.set(ctx, performance.now());
 }
 
-/** Resolves once no delivery arrived for `quietMs`, or after `maxWaitMs` at the latest. */
-export async function waitForAcknowledgementLull(ctx: AppContext, options: { quietMs?: number; maxWaitMs?: number } = {}): Promise<void> {
-  const quietMs = options.quietMs ?? 15;
-  const deadline = performance.now() + (options.maxWaitMs ?? 250);
+/** Resolves after a QUIET_MS lull in deliveries, or after `maxWaitMs` at the latest. */
+export async function yieldToAcknowledgements(ctx: AppContext, maxWaitMs: number): Promise<void> {
+  const deadline = performance.now() + Math.min(maxWaitMs, 250);
   for (;;) {
-    const since = performance.now() - (lastAckAt.get(ctx) ?? -Infinity);
-    if (since >= quietMs || performance.now() >= deadline) return;
-    await new Promise((r) => setTimeout(r, quietMs - since));
+    const since = performance.now() - (lastDeliveryAt.get(ctx) ?? -Infinity);
+    const left = deadline - performance.now();
+    if (since >= QUIET_MS || left <= 0) return;
+    await new Promise((r) => setTimeout(r, Math.min(QUIET_MS - since, left)));
   }
 }

@@ -5,7 +5,7 @@
 // batches with FOR UPDATE SKIP LOCKED (claimStripeEvents), so any number of processes can drain
 // concurrently; processes with JOBS_ENABLED=false only store, and a worker process drains later.
 import type Stripe from 'stripe';
-import { waitForAcknowledgementLull } from './ack-priority';
+import { yieldToAcknowledgements } from './ack-priority';
 import { InstallationScope } from '../db/tenant-scope';
 import { AppError } from '../http/app-error';
 import type { AppContext } from '../http/context';
@@ -72,10 +72,13 @@ export async function processStripeEvents(ctx: AppContext, options: ProcessStrip
     totals.claimed += batch.length;
     let next = 0;
     const worker = async (): Promise<void> => {
+      let lastMs = 0;
       while (next < batch.length) {
         const event = batch[next++]!;
-        await waitForAcknowledgementLull(ctx);
+        await yieldToAcknowledgements(ctx, lastMs);
+        const t0 = performance.now();
         totals[await processOne(ctx, event, handlers, clientFor)]++;
+        lastMs = performance.now() - t0;
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, batch.length) }, worker));

@@ -4,7 +4,7 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { AppError } from '../http/app-error';
 import type { AppContext } from '../http/context';
-import { noteAcknowledgement } from './ack-priority';
+import { noteDelivery } from './ack-priority';
 import { receiveStripeEvent } from './receive-stripe-event';
 import { wakeEventProcessor } from './wake-event-processor';
 
@@ -20,8 +20,8 @@ export function stripeWebhookRoutes(ctx: AppContext, options: { isDraining?: () 
   });
   router.post('/stripe/:installationId', express.raw({ type: 'application/json', limit: WEBHOOK_BODY_LIMIT }), async (req, res) => {
     res.setHeader('Cache-Control', 'no-store');
-    noteAcknowledgement(ctx);
     if (!Buffer.isBuffer(req.body)) throw new AppError('WEBHOOK_PAYLOAD_INVALID');
+    noteDelivery(ctx);
     const received = await receiveStripeEvent(ctx, { installationId: String(req.params.installationId), payload: req.body, signature: req.get('stripe-signature') });
     res.status(200).json({ received: true });
     if (received.stored && received.status === 'pending') wakeEventProcessor(ctx, { isStopping: options.isDraining });

@@ -4,6 +4,7 @@ import { LoginPage } from './auth/login-page';
 import { RequireSession, SessionProvider } from './auth/session';
 import { ClientPage } from './clients/client-page';
 import { ClientsPage } from './clients/clients-page';
+import { IntegrationsPage } from './integrations/integrations-page';
 import { MappingPage } from './mapping/mapping-page';
 import { SetupPage } from './setup/setup-page';
 import { AppLayout } from './shell/app-layout';
@@ -29,6 +30,7 @@ export function App() {
             <Route path="/setup" element={<SetupPage />} />
             <Route path="/settings" element={<Navigate to="/settings/api-keys" replace />} />
             <Route path="/settings/api-keys" element={<ApiKeysPage />} />
+            <Route path="/settings/integrations" element={<IntegrationsPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Route>
         </Routes>

@@ -213,6 +213,11 @@ export function DoneStep({ isAdmin, connection, settings, mapping, webhooks, onB
             </h3>
             <p className="card__description">Stripe tells Settle about payments through webhooks.</p>
           </div>
+          {isAdmin && (
+            <Link className="btn btn--secondary btn--sm" to="/settings/integrations">
+              Integrations health
+            </Link>
+          )}
         </div>
         <div className="card__body">{webhookBody}</div>
       </section>

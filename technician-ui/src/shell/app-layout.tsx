@@ -64,6 +64,21 @@ function SetupIcon() {
   );
 }
 
+function IntegrationsIcon() {
+  return (
+    <svg viewBox="0 0 20 20" aria-hidden="true" focusable="false">
+      <path
+        d="M2.5 10h3l2-4.5 3 9 2-4.5h5"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.5"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+      />
+    </svg>
+  );
+}
+
 /** Signed-in frame of the technician UI: top bar, navigation (API keys for admins only), page. */
 export function AppLayout() {
   const session = useSession();
@@ -106,6 +121,12 @@ export function AppLayout() {
               <NavLink className="sidenav__link" to="/settings/api-keys">
                 <KeyIcon />
                 API keys
+              </NavLink>
+            </li>
+            <li>
+              <NavLink className="sidenav__link" to="/settings/integrations">
+                <IntegrationsIcon />
+                Integrations health
               </NavLink>
             </li>
           </ul>
