@@ -133,6 +133,16 @@ describe.skipIf(!chromiumAvailable)('integrations health in the browser', () => 
       .poll(async () => Number(((await inst.scope.from('audit_log').where({ action: 'outbox.retried', subject_id: delivery!.id }).count({ n: '*' }).first()) as { n: unknown }).n))
       .toBe(1);
 
+    // The PSA webhook URL form refuses a loopback address (SSRF) next to the field and saves nothing.
+    const urlField = page.getByRole('textbox', { name: 'PSA webhook URL' });
+    await urlField.fill('https://127.0.0.1/hooks/settle');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect.poll(async () => (await urlField.getAttribute('aria-invalid')) === 'true').toBe(true);
+    const describedBy = (await urlField.getAttribute('aria-describedby'))!.split(' ')[0]!;
+    expect(await page.locator(`[id="${describedBy}"]`).textContent()).toMatch(/not allowed/i);
+    expect((await app.db.database.knex('installations').where({ id: inst.id }).first('psa_webhook_url')).psa_webhook_url).toBeNull();
+    await screenshot(page, 'integrations-5-url-refused');
+
     // Phone width: no sideways scrolling.
     await page.setViewportSize({ width: 390, height: 844 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);

@@ -10,6 +10,7 @@ import { useSession } from '../auth/session';
 import { describeEndpoint } from '../setup/done-step';
 import { OutboxDeliveriesTable } from './outbox-deliveries-table';
 import type { EventStatus, OutboxDeliveryView, ProblemDeliveries, PsaWebhookSettingsView, WebhookEventView, WebhookHealth } from './types';
+import { PsaWebhookForm } from './psa-webhook-form';
 import { retryOutboxDelivery, retryWebhookEvent, useProblemDeliveries, usePsaWebhook, useWebhookHealth } from './use-integrations';
 import { WebhookEventsTable } from './webhook-events-table';
 import './integrations.css';
@@ -194,7 +195,7 @@ function PsaWebhookSummary({ settings }: { settings: PsaWebhookSettingsView }) {
             <>
               <Badge tone="warning">Not set</Badge>
               <span className="integrations-dd-text">
-                Settle can’t send payments back to your PSA until its webhook URL is set in the PSA’s Settle integration.
+                Settle can’t send payments back to your PSA until its webhook URL is set below.
               </span>
             </>
           )}
@@ -232,7 +233,14 @@ function PsaDeliveriesSection() {
   } else if (!settings.data) {
     summary = <Loading label="Loading PSA webhook settings…" />;
   } else {
-    summary = <PsaWebhookSummary settings={settings.data.psaWebhook} />;
+    summary = (
+      <>
+        <PsaWebhookSummary settings={settings.data.psaWebhook} />
+        <div className="integrations-form">
+          <PsaWebhookForm settings={settings.data.psaWebhook} onSaved={settings.reload} />
+        </div>
+      </>
+    );
   }
 
   let list;
