@@ -1,13 +1,13 @@
-import Stripe from 'stripe';
 import type { AppContext } from '../http/context';
+import { removeWebhookEndpoint } from '../webhooks/remove-webhook-endpoint';
 import { deauthorizeOAuth } from './oauth-connect';
 import type { StripeConnectionRow } from './stripe-clients';
 
 /**
  * Disconnects an installation from Stripe: deletes the webhook endpoint Settle created in the MSP's
- * account, then marks the connection disconnected and wipes its sealed credentials. Idempotent. If
- * Stripe cannot be reached the connection is left in `error` with its credentials, so the cleanup can
- * be retried; it never leaves an endpoint behind that nobody can delete.
+ * account, revokes the OAuth grant, then marks the connection disconnected and wipes its sealed
+ * credentials. Idempotent. If Stripe cannot be reached the connection is left in `error` with its
+ * credentials, so the cleanup can be retried; it never leaves an endpoint behind that nobody can delete.
  */
 export async function disconnectStripe(ctx: AppContext, installationId: string): Promise<{ disconnected: boolean; endpointDeleted: boolean }> {
   const connection = (await ctx.db('stripe_connections')
@@ -16,19 +16,13 @@ export async function disconnectStripe(ctx: AppContext, installationId: string):
     .first()) as StripeConnectionRow | undefined;
   if (!connection) return { disconnected: false, endpointDeleted: false };
   let endpointDeleted = false;
-  if (connection.webhook_endpoint_id && connection.secret_enc) {
-    const stripe = ctx.stripe.forSecret(ctx.secrets.open(connection.secret_enc, connection.id));
-    try {
-      await stripe.webhookEndpoints.del(connection.webhook_endpoint_id);
-      endpointDeleted = true;
-    } catch (err) {
-      if (!(err instanceof Stripe.errors.StripeInvalidRequestError && err.statusCode === 404)) {
-        await ctx.db('stripe_connections').where({ id: connection.id }).update({ status: 'error', updated_at: ctx.clock.now() });
-        throw err;
-      }
-    }
+  try {
+    endpointDeleted = (await removeWebhookEndpoint(ctx, installationId)).removed;
+    if (connection.mode === 'oauth') await deauthorizeOAuth(ctx, connection.account_id);
+  } catch (err) {
+    await ctx.db('stripe_connections').where({ id: connection.id }).update({ status: 'error', updated_at: ctx.clock.now() });
+    throw err;
   }
-  if (connection.mode === 'oauth') await deauthorizeOAuth(ctx, connection.account_id);
   await ctx.db('stripe_connections').where({ id: connection.id }).update({
     status: 'disconnected',
     disconnected_at: ctx.clock.now(),
