@@ -7,6 +7,7 @@ import * as psaSync from './20261123000003_psa_sync';
 import * as mapping from './20261123000004_mapping';
 import * as marketplace from './20261123000005_marketplace';
 import * as oauthStates from './20261123000006_oauth_states';
+import * as eventLedgerAckCost from './20261123000007_event_ledger_ack_cost';
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261123000001_initial_schema': initialSchema,
@@ -15,4 +16,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261123000004_mapping': mapping,
   '20261123000005_marketplace': marketplace,
   '20261123000006_oauth_states': oauthStates,
+  '20261123000007_event_ledger_ack_cost': eventLedgerAckCost,
 };

@@ -72,7 +72,7 @@ export function createApp(ctx: AppContext, options: CreateAppOptions): Express {
   // Stripe webhooks first: raw body (the signature covers the exact bytes) before any JSON parser,
   // and none of the browser-facing middleware — a machine endpoint taking 1,000+ deliveries a second
   // logs its failures, not every acknowledgement.
-  app.use('/webhooks', stripeWebhookRoutes(ctx, { isDraining: () => options.isDraining?.() ?? false }));
+  app.use(stripeWebhookRoutes(ctx, { isDraining: () => options.isDraining?.() ?? false }));
 
   app.use(
     pinoHttp({

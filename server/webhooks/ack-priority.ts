@@ -1,12 +1,14 @@
 // Acknowledgements come first, without starving processing. Stripe needs a fast 2xx; processing may
 // trail a burst. Before each event the processor waits for a short lull in deliveries — but never
-// longer than the previous event took to process, so under any sustained load processing still gets
-// at least half the time (a backlog cannot grow without bound), while during a burst the
-// acknowledgements get the rest. This matters most on embedded PGlite, where acknowledgements and
+// longer than four times what the previous event took to process (ACK_PRIORITY_FACTOR), so under any
+// sustained load processing still gets at least a fifth of the time (a backlog always drains), while
+// during a burst the acknowledgements get the rest. This matters most on embedded PGlite, where acknowledgements and
 // processing share one connection and one CPU.
 import type { AppContext } from '../http/context';
 
 const QUIET_MS = 15;
+/** Processing waits at most this many times its previous event's duration for a lull. */
+export const ACK_PRIORITY_FACTOR = 4;
 const lastDeliveryAt = new WeakMap<AppContext, number>();
 
 export function noteDelivery(ctx: AppContext): void {

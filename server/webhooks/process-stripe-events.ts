@@ -5,7 +5,7 @@
 // batches with FOR UPDATE SKIP LOCKED (claimStripeEvents), so any number of processes can drain
 // concurrently; processes with JOBS_ENABLED=false only store, and a worker process drains later.
 import type Stripe from 'stripe';
-import { yieldToAcknowledgements } from './ack-priority';
+import { ACK_PRIORITY_FACTOR, yieldToAcknowledgements } from './ack-priority';
 import { InstallationScope } from '../db/tenant-scope';
 import { AppError } from '../http/app-error';
 import type { AppContext } from '../http/context';
@@ -49,8 +49,9 @@ type Final = 'processed' | 'deferred' | 'ignored' | 'failed' | 'dead';
  */
 export async function processStripeEvents(ctx: AppContext, options: ProcessStripeEventsOptions = {}): Promise<ProcessStripeEventsResult> {
   const batchSize = options.batchSize ?? 50;
-  // PGlite has one connection: more handlers at once only queue on it (and delay acknowledgements).
-  const concurrency = options.concurrency ?? (ctx.config.database.kind === 'pglite' ? 2 : 8);
+  // PGlite has one connection: a second handler only queues its transaction there, ahead of the
+  // acknowledgements' inserts.
+  const concurrency = options.concurrency ?? (ctx.config.database.kind === 'pglite' ? 1 : 8);
   const budgetMs = options.budgetMs ?? 30_000;
   const handlers = options.handlers ?? webhookHandlers;
   const started = Date.now();
@@ -75,7 +76,7 @@ export async function processStripeEvents(ctx: AppContext, options: ProcessStrip
       let lastMs = 0;
       while (next < batch.length) {
         const event = batch[next++]!;
-        await yieldToAcknowledgements(ctx, lastMs);
+        await yieldToAcknowledgements(ctx, ACK_PRIORITY_FACTOR * lastMs);
         const t0 = performance.now();
         totals[await processOne(ctx, event, handlers, clientFor)]++;
         lastMs = performance.now() - t0;

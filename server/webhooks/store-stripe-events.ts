@@ -37,12 +37,14 @@ class EventBatcher {
   store(row: StripeEventRow): Promise<boolean> {
     return new Promise((resolve, reject) => {
       this.queue.push({ row, resolve, reject });
-      if (!this.flushing) void this.flush();
+      if (!this.flushing) {
+        this.flushing = true;
+        setImmediate(() => void this.flush());
+      }
     });
   }
 
   private async flush(): Promise<void> {
-    this.flushing = true;
     try {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, MAX_BATCH);
@@ -58,6 +60,9 @@ class EventBatcher {
         } catch (err) {
           for (const w of batch) w.reject(err);
         }
+        // Let the event loop read the deliveries that arrived meanwhile before the next statement:
+        // on PGlite the statement ran on this thread, so nothing could queue up while it ran.
+        if (this.queue.length < MAX_BATCH) await new Promise((r) => (batch.length > 1 ? setTimeout(r, 1) : setImmediate(r)));
       }
     } finally {
       this.flushing = false;

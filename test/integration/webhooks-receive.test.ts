@@ -102,6 +102,23 @@ describe('Stripe webhook storage', () => {
     secret = fresh;
   });
 
+  it('refuses an oversized body (413, declared or streamed), a compressed body (415) and other methods, storing nothing', async () => {
+    const before = await count();
+    const big = JSON.stringify({ id: 'evt_big', padding: 'x'.repeat(1024 * 1024 + 10) });
+    const declared = await postWebhook(app.url, installationId, big, signedHeader(big, secret));
+    expect(declared).toMatchObject({ status: 413, body: { error: { code: 'PAYLOAD_TOO_LARGE' } } });
+    // Chunked (no Content-Length): counted while it streams.
+    const chunks = [big.slice(0, 600_000), big.slice(600_000)];
+    const stream = new ReadableStream({ pull(c) { const next = chunks.shift(); if (next) c.enqueue(new TextEncoder().encode(next)); else c.close(); } });
+    const streamed = await fetch(`${app.url}/webhooks/stripe/${installationId}`, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': signedHeader(big, secret) }, body: stream, duplex: 'half' } as RequestInit);
+    expect(streamed.status).toBe(413);
+    const payload = eventPayload('payment_intent.succeeded', { id: 'pi_gzip', object: 'payment_intent' });
+    const gzipped = await fetch(`${app.url}/webhooks/stripe/${installationId}`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', 'stripe-signature': signedHeader(payload, secret) }, body: payload });
+    expect(gzipped.status).toBe(415);
+    expect((await fetch(`${app.url}/webhooks/stripe/${installationId}`)).status).toBe(404);
+    expect(await count()).toBe(before);
+  });
+
   it('never logs the webhook secret', () => {
     expect(app.logs.join('\n')).not.toContain(secret);
   });
