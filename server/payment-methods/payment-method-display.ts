@@ -20,3 +20,11 @@ export function paymentMethodDisplay(pm: Stripe.PaymentMethod): {
     account_type: pm.us_bank_account?.account_type ?? null,
   };
 }
+
+const BRANDS: Record<string, string> = { visa: 'Visa', mastercard: 'Mastercard', amex: 'American Express', discover: 'Discover', diners: 'Diners Club', jcb: 'JCB', unionpay: 'UnionPay' };
+
+/** "Visa •••• 4242", "STRIPE TEST BANK •••• 6789", "Bank account •••• 6789". */
+export function paymentMethodLabel(d: { brand: string | null; bank_name: string | null; last4: string | null; type?: string | null }): string {
+  const name = d.brand ? (BRANDS[d.brand] ?? d.brand.charAt(0).toUpperCase() + d.brand.slice(1)) : d.bank_name ?? (d.type === 'card' ? 'Card' : 'Bank account');
+  return d.last4 ? `${name} •••• ${d.last4}` : name;
+}

@@ -2,10 +2,11 @@
 // once per status transition of a payment, inside the transaction that wrote the transition, so a
 // hook sees each transition exactly once (a duplicate or stale sync writes nothing and calls nothing).
 //
-// Allocation to invoices, invoice status, receipts and the PSA write-back belong to the ledger (a
-// later issue); it registers here. Until then a transition changes the payment row and nothing else:
-// no invoice is marked paid by this module.
+// Allocation to invoices, invoice status, receipts and the PSA write-back belong to the ledger
+// (server/portal-payments/apply-payment-transition.ts registers here at boot); this module itself
+// changes the payment row and nothing else.
 import type { InstallationScope } from '../db/tenant-scope';
+import type { Logger } from '../logger';
 import type { PaymentStatus } from './map-payment-intent-status';
 
 export interface PaymentTransition {
@@ -17,7 +18,13 @@ export interface PaymentTransition {
   at: Date;
 }
 
-export type PaymentTransitionHook = (scope: InstallationScope, transition: PaymentTransition) => Promise<void>;
+/** What a hook may need besides the transaction: where Settle is reachable, and a logger. */
+export interface PaymentTransitionEnv {
+  publicUrl: string;
+  logger: Logger;
+}
+
+export type PaymentTransitionHook = (scope: InstallationScope, transition: PaymentTransition, env: PaymentTransitionEnv) => Promise<void>;
 
 const hooks: PaymentTransitionHook[] = [];
 
@@ -31,6 +38,6 @@ export function registerPaymentTransitionHook(hook: PaymentTransitionHook): () =
 }
 
 /** Runs every hook for one transition, in order, inside the caller's transaction scope. */
-export async function runPaymentTransitionHooks(scope: InstallationScope, transition: PaymentTransition): Promise<void> {
-  for (const hook of hooks) await hook(scope, transition);
+export async function runPaymentTransitionHooks(scope: InstallationScope, transition: PaymentTransition, env: PaymentTransitionEnv): Promise<void> {
+  for (const hook of hooks) await hook(scope, transition, env);
 }

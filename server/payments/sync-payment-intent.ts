@@ -2,6 +2,7 @@ import type Stripe from 'stripe';
 import { claimSyncWrite, takeSyncTicket } from '../stripe/sync-ticket';
 import { changedColumns, idOf, type StripeSyncOptions, type SyncOutcome } from '../stripe/stripe-sync-options';
 import { FINAL_PAYMENT_STATUSES, mapPaymentIntentStatus, type PaymentStatus } from './map-payment-intent-status';
+import { paymentMethodDisplay, paymentMethodLabel } from '../payment-methods/payment-method-display';
 import { runPaymentTransitionHooks, type PaymentTransition } from './payment-transition-hooks';
 
 export interface SyncPaymentIntentOptions extends StripeSyncOptions {
@@ -32,15 +33,23 @@ export function paymentColumnsFromIntent(pi: Stripe.PaymentIntent): {
   decline_code: string | null;
   failure_message: string | null;
   stripe_charge_id: string | null;
+  method_type?: 'card' | 'us_bank_account';
+  method_label?: string;
 } {
   const status = mapPaymentIntentStatus(pi);
-  const error = status === 'failed' ? pi.last_payment_error : null;
+  // With the payment method expanded: what was actually used (a new card entered in the page, say).
+  const pm = pi.payment_method && typeof pi.payment_method === 'object' ? pi.payment_method : null;
+  const method = pm && (pm.type === 'card' || pm.type === 'us_bank_account') ? { method_type: pm.type as 'card' | 'us_bank_account', method_label: paymentMethodLabel({ ...paymentMethodDisplay(pm), type: pm.type }) } : {};
+  // A canceled intent keeps the error of its last failed attempt (Settle cancels failed intents so
+  // they can never succeed later; the reason must survive).
+  const error = status === 'failed' || status === 'canceled' ? pi.last_payment_error : null;
   return {
     status,
     failure_code: error?.code ?? null,
     decline_code: error?.decline_code ?? null,
     failure_message: error?.message ?? null,
     stripe_charge_id: idOf(pi.latest_charge),
+    ...method,
   };
 }
 
@@ -60,7 +69,7 @@ export async function syncPaymentIntent(options: SyncPaymentIntentOptions): Prom
   const known = (await scope.from('payments').where({ stripe_payment_intent_id: paymentIntentId }).first('id')) as { id: string } | undefined;
   if (!known) return { outcome: 'not_ours' };
   const ticket = await takeSyncTicket(scope.db);
-  const pi = await stripe.paymentIntents.retrieve(paymentIntentId);
+  const pi = await stripe.paymentIntents.retrieve(paymentIntentId, { expand: ['payment_method'] });
   const next = paymentColumnsFromIntent(pi);
   const now = clock.now();
 
@@ -86,7 +95,7 @@ export async function syncPaymentIntent(options: SyncPaymentIntentOptions): Prom
       to: next.status,
       at: now,
     };
-    await runPaymentTransitionHooks(tx, transition);
+    await runPaymentTransitionHooks(tx, transition, { publicUrl: options.publicUrl, logger: options.logger });
     return { outcome: 'updated', paymentId: current.id, transition };
   });
 }

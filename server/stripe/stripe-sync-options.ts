@@ -9,6 +9,8 @@ export interface StripeSyncOptions {
   stripe: Stripe;
   clock: Clock;
   logger: Logger;
+  /** Settle's public base URL (links in the emails a transition sends, e.g. receipts). */
+  publicUrl: string;
 }
 
 /**

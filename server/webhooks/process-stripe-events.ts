@@ -99,7 +99,7 @@ async function processOne(
     const stripe = await clientFor(event.installation_id);
     const scope = new InstallationScope(ctx.db, event.installation_id);
     const payload = (typeof event.payload === 'string' ? JSON.parse(event.payload) : event.payload) as Parameters<typeof handler>[0]['event'];
-    const { outcome } = await handler({ event: payload, sync: { scope, stripe, clock: ctx.clock, logger: ctx.logger } });
+    const { outcome } = await handler({ event: payload, sync: { scope, stripe, clock: ctx.clock, logger: ctx.logger, publicUrl: ctx.config.publicUrl } });
     return await finish(ctx, event, outcome === 'deferred' ? 'deferred' : 'processed', null);
   } catch (err) {
     // Disconnected (uninstalled) since the event arrived: there is no account to re-fetch from.

@@ -86,7 +86,7 @@ export async function runDriftSweep(ctx: AppContext, options: RunDriftSweepOptio
     }
     return tally;
   };
-  const base = { clock: ctx.clock, logger: ctx.logger };
+  const base = { clock: ctx.clock, logger: ctx.logger, publicUrl: ctx.config.publicUrl };
   const paymentIntents = await sweep(payments, (o) => syncPaymentIntent({ ...base, scope: o.scope, stripe: o.stripe, paymentIntentId: o.id }));
   const setupIntents = await sweep(methods, (o) => syncSetupIntent({ ...base, scope: o.scope, stripe: o.stripe, setupIntentId: o.id }));
   const events = await processStripeEvents(ctx, { budgetMs: 20_000 });

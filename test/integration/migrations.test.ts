@@ -46,7 +46,7 @@ describe('migrations', () => {
   });
 
   it('puts installation_id on every tenant-owned table', async () => {
-    const global = new Set(['installations', 'login_attempts', 'marketplace_nonces']);
+    const global = new Set(['installations', 'login_attempts', 'marketplace_nonces', 'rate_limits']);
     const withColumn = (await tdb.database
       .knex('information_schema.columns')
       .where({ table_schema: 'public', column_name: 'installation_id' })

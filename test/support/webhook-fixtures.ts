@@ -11,7 +11,7 @@ export async function connectInstallationToEmulator(db: Knex, secrets: SecretBox
   const inst = await makeInstallation(db);
   const secretKey = `sk_test_${randomBytes(12).toString('hex')}`;
   const [row] = (await inst.scope
-    .insert('stripe_connections', { mode: 'emulator', account_id: emulator.control.accountIdForKey(secretKey), livemode: false })
+    .insert('stripe_connections', { mode: 'emulator', account_id: emulator.control.accountIdForKey(secretKey), livemode: false, publishable_key: emulator.control.accountKeys(secretKey).publishable_key })
     .returning('id')) as Array<{ id: string }>;
   await inst.scope.from('stripe_connections').where({ id: row!.id }).update({ secret_enc: secrets.seal(secretKey, row!.id) });
   const stripe = new Stripe(secretKey, { host: '127.0.0.1', port: emulator.port, protocol: 'http', maxNetworkRetries: 0 });
