@@ -4,8 +4,9 @@
 //   toward amount_paid) or drops it when the payment fails or is canceled (`canceled`). At most one
 //   pending allocation per invoice: the database itself refuses a second payment in flight, whatever
 //   the number of tabs, clicks or server processes.
-// - invoices.payment_link_version: the public payment link token is derived from the invoice id and
-//   this version (so technicians can copy it again); revoking bumps the version.
+// - invoices.payment_link_token_enc / payment_link_version: the public payment link token is random,
+//   looked up by its hash (payment_link_token_hash) and kept sealed so technicians can copy the link
+//   again; revoking drops it, and the next link is a new one (the version counts them).
 // - portal_users: password reset tokens (hashed), who invited whom and when.
 // - payment_methods: verification bookkeeping (last error, reminder sent, verified at).
 // - rate_limits: fixed-window counters shared by every process (public payment links).
@@ -24,6 +25,7 @@ export async function up(knex: Knex): Promise<void> {
 
   await knex.schema.alterTable('invoices', (t) => {
     t.integer('payment_link_version').notNullable().defaultTo(0);
+    t.text('payment_link_token_enc'); // sealed like other secrets, so technicians can copy the link again
   });
 
   await knex.schema.alterTable('portal_users', (t) => {
@@ -61,7 +63,10 @@ export async function down(knex: Knex): Promise<void> {
     t.dropColumn('invited_by');
     t.dropColumn('invite_sent_at');
   });
-  await knex.schema.alterTable('invoices', (t) => t.dropColumn('payment_link_version'));
+  await knex.schema.alterTable('invoices', (t) => {
+    t.dropColumn('payment_link_version');
+    t.dropColumn('payment_link_token_enc');
+  });
   await knex.schema.alterTable('payments', (t) => t.dropColumn('method_label'));
   await knex.raw('drop index if exists allocations_one_pending_per_invoice');
   await knex.schema.alterTable('allocations', (t) => t.dropColumn('state'));
