@@ -42,6 +42,11 @@ const envSchema = z
     STRIPE_PUBLISHABLE_KEY: z.string().regex(/^pk_(test|live)_/, 'must start with pk_test_ or pk_live_').optional(),
     STRIPE_CLIENT_ID: z.string().regex(/^ca_/, 'must start with ca_').optional(),
     STRIPE_EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(12111),
+    SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
+    MAIL_FROM: z
+      .string()
+      .regex(/^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'an address like billing@msp.example or "Billing <billing@msp.example>"')
+      .optional(),
   });
 
 type RawEnv = Record<string, string | undefined>;
@@ -92,6 +97,8 @@ export interface Config {
   readonly session: { readonly idleMinutes: number; readonly maxHours: number };
   readonly login: { readonly maxFailures: number; readonly windowMinutes: number };
   readonly jobs: { readonly enabled: boolean; readonly maintenanceCron: string };
+  /** Outgoing email: sent through SMTP when smtpUrl is set, else kept in the outbox (demo mailbox). */
+  readonly mail: { readonly smtpUrl: string | null; readonly from: string };
   readonly stripe:
     | { readonly mode: 'stripe'; readonly secretKey: string; readonly publishableKey: string; readonly clientId: string | null }
     | { readonly mode: 'emulator'; readonly port: number };
@@ -134,6 +141,7 @@ export function parseConfig(env: Record<string, string | undefined>, options: { 
     session: { idleMinutes: e.SESSION_IDLE_MINUTES, maxHours: e.SESSION_MAX_HOURS },
     login: { maxFailures: e.LOGIN_MAX_FAILURES, windowMinutes: e.LOGIN_WINDOW_MINUTES },
     jobs: { enabled: e.JOBS_ENABLED, maintenanceCron: e.CRON_MAINTENANCE },
+    mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM ?? `Settle <no-reply@${new URL(publicUrl).hostname}>` },
     stripe:
       e.STRIPE_SECRET_KEY && e.STRIPE_PUBLISHABLE_KEY
         ? { mode: 'stripe', secretKey: e.STRIPE_SECRET_KEY, publishableKey: e.STRIPE_PUBLISHABLE_KEY, clientId: e.STRIPE_CLIENT_ID ?? null }

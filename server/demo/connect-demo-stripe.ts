@@ -26,5 +26,24 @@ export async function connectDemoStripe(ctx: AppContext, emulatorUrl: string): P
     { type: 'system', id: null, label: 'demo setup' },
   );
   await ensureWebhookEndpoint(ctx, inst.id);
+  await mapDemoClients(ctx, inst.id);
   return true;
+}
+
+/**
+ * Gives the demo clients Stripe customers in the emulator so their contacts can pay in the portal —
+ * all but the last one by name, which stays unmapped so the mapping page has something to show.
+ * Idempotency keys from the client ids: a rerun after a crash creates no duplicates.
+ */
+async function mapDemoClients(ctx: AppContext, installationId: string): Promise<void> {
+  const scope = new InstallationScope(ctx.db, installationId);
+  const { stripe } = await ctx.stripe.forInstallation(ctx.db, installationId);
+  const clients = (await scope.from('clients').where({ mapping_status: 'unmapped' }).orderBy('name').select('id', 'psa_ref', 'name', 'email')) as Array<{ id: string; psa_ref: string; name: string; email: string | null }>;
+  for (const c of clients.slice(0, -1)) {
+    const customer = await stripe.customers.create(
+      { name: c.name, ...(c.email ? { email: c.email } : {}), metadata: { settle_installation_id: installationId, settle_client_id: c.id, psa_client_ref: c.psa_ref } },
+      { idempotencyKey: `demo-customer:${c.id}` },
+    );
+    await scope.from('clients').where({ id: c.id }).update({ stripe_customer_id: customer.id, mapping_status: 'mapped', mapping_source: 'created' });
+  }
 }

@@ -13,8 +13,11 @@ import { setupRoutes } from '../installations/setup-routes';
 import { ensureWebhookEndpoint } from '../webhooks/ensure-webhook-endpoint';
 import { oauthRoutes } from '../stripe/oauth-routes';
 import { outboxRoutes } from '../outbox/outbox-routes';
+import { portalAccessAppRoutes, redactLinkTokens } from '../portal-access/access-routes';
 import { psaRoutes } from '../psa/psa-routes';
 import { webhookAppRoutes } from '../webhooks/webhook-app-routes';
+import { registerLedgerHooks } from '../portal-payments/apply-payment-transition';
+import { paymentLinkAppRoutes, paymentLinkPsaRoutes, paymentLinkPublicRoutes } from '../payment-links/payment-link-routes';
 import { stripeWebhookRoutes } from '../webhooks/webhook-routes';
 import { apiDocsRoutes } from './api-docs';
 import { AppError } from './app-error';
@@ -64,6 +67,7 @@ function jsonOnly(): RequestHandler {
 }
 
 export function createApp(ctx: AppContext, options: CreateAppOptions): Express {
+  registerLedgerHooks();
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', ctx.config.trustProxy);
@@ -86,7 +90,7 @@ export function createApp(ctx: AppContext, options: CreateAppOptions): Express {
       autoLogging: { ignore: (req) => req.url?.startsWith('/portal/assets') || req.url?.startsWith('/app/assets') || false },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
       serializers: {
-        req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({ id: req.id, method: req.method, url: req.url?.split('?')[0], ip: req.remoteAddress }),
+        req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({ id: req.id, method: req.method, url: redactLinkTokens(req.url?.split('?')[0]), ip: req.remoteAddress }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     }),
@@ -154,7 +158,11 @@ export function createApp(ctx: AppContext, options: CreateAppOptions): Express {
   api.use('/app', appRoutes(ctx, passport));
   api.use('/app', setupRoutes(ctx, passport, setupHooks));
   api.use('/portal', portalRoutes(ctx, passport));
+  api.use('/pay', paymentLinkPublicRoutes(ctx));
+  api.use('/psa', paymentLinkPsaRoutes(ctx, passport));
+  api.use('/app', paymentLinkAppRoutes(ctx, passport));
   api.use('/app', outboxRoutes(ctx, passport));
+  api.use('/app', portalAccessAppRoutes(ctx, passport));
   api.use('/app', webhookAppRoutes(ctx, passport));
   api.use('/psa', psaRoutes(ctx, passport));
   api.use('/docs', apiDocsRoutes());
@@ -163,7 +171,7 @@ export function createApp(ctx: AppContext, options: CreateAppOptions): Express {
 
   app.use('/marketplace', marketplaceRoutes(ctx));
   app.use('/stripe/oauth', oauthRoutes(ctx, passport, setupHooks));
-  app.use(staticApps(options.webRoot));
+  app.use(staticApps(options.webRoot, { stripeJsUrl: stripeOrigins[0] ? `${stripeOrigins[0]}/js/stripe.js` : null }));
   app.get('/', (_req, res) => res.redirect(302, '/portal/'));
   app.use((_req, res) => {
     res.status(404).type('text/plain').send('Not found');

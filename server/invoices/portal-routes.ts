@@ -2,11 +2,16 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { authRoutes } from '../auth/auth-routes';
+import { portalAccessPublicRoutes } from '../portal-access/access-routes';
+import { portalPaymentMethodRoutes } from '../portal-payment-methods/portal-payment-method-routes';
 import type { SettlePassport } from '../auth/passport-setup';
 import { clientScopeOf, requirePortal } from '../auth/require-auth';
 import type { AppContext } from '../http/context';
 import { pageQuery, uuidParam } from '../http/params';
 import { parseInput } from '../http/validate';
+import { portalPaymentRoutes } from '../portal-payments/portal-payment-routes';
+import { invoicePaymentInfo } from '../portal-payments/invoice-payment-info';
+import { onlinePaymentsAvailable } from '../portal-payments/online-payments';
 import { getClientInvoice, listClientInvoices } from './list-client-invoices';
 
 const listQuery = z.object({ filter: z.enum(['unpaid', 'overdue', 'all']).default('unpaid'), ...pageQuery }).strict();
@@ -14,6 +19,9 @@ const listQuery = z.object({ filter: z.enum(['unpaid', 'overdue', 'all']).defaul
 export function portalRoutes(ctx: AppContext, passport: SettlePassport): Router {
   const router = Router();
   router.use(authRoutes(ctx, passport, 'portal'));
+  router.use(portalAccessPublicRoutes(ctx));
+  router.use(portalPaymentMethodRoutes(ctx, passport));
+  router.use(portalPaymentRoutes(ctx, passport));
   const portal = requirePortal(passport);
 
   router.get('/invoices', portal, async (req, res) => {
@@ -23,7 +31,10 @@ export function portalRoutes(ctx: AppContext, passport: SettlePassport): Router 
 
   router.get('/invoices/:invoiceId', portal, async (req, res) => {
     const id = uuidParam(req.params.invoiceId, 'INVOICE_NOT_FOUND');
-    res.json({ invoice: await getClientInvoice(clientScopeOf(ctx, req), id, ctx.clock) });
+    const scope = clientScopeOf(ctx, req);
+    const invoice = await getClientInvoice(scope, id, ctx.clock);
+    const online = await onlinePaymentsAvailable(ctx, scope);
+    res.json({ invoice: { ...invoice, ...(await invoicePaymentInfo(scope, id, { onlinePayments: online })) } });
   });
 
   return router;

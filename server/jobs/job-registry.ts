@@ -1,9 +1,12 @@
 // Every background job, in one place: its queue policy, its handler and, for periodic work, the
 // node-cron schedule that enqueues it. Handlers are thin: they call one exported runX().
+import { pruneRateLimits } from '../payment-links/rate-limit';
 import { purgeExpiredSessions } from '../auth/sessions';
 import type { AppContext } from '../http/context';
 import { mappingImportJob } from '../mapping/mapping-import-job';
+import { deliverEmailsJob } from '../email/email-job';
 import { psaWriteBackJob } from '../outbox/psa-write-back-job';
+import { verificationReminderJob } from '../portal-payment-methods/verification-reminder-job';
 import { refreshOAuthTokensJob } from '../stripe/stripe-jobs';
 import { processWebhookEventsJob, webhookDriftSweepJob } from '../webhooks/webhook-jobs';
 import type { QueueDefinition } from './job-queue';
@@ -26,8 +29,9 @@ export const purgeSessionsJob: JobDefinition = {
   singletonSeconds: 600,
   async run(ctx) {
     const purged = await purgeExpiredSessions(ctx.db, ctx.clock, ctx.config.login.windowMinutes);
-    if (purged.sessions || purged.loginAttempts) ctx.logger.info(purged, 'purged expired sessions and old login attempts');
+    const rateLimitWindows = await pruneRateLimits(ctx.db, ctx.clock.now());
+    if (purged.sessions || purged.loginAttempts || rateLimitWindows) ctx.logger.info({ ...purged, rateLimitWindows }, 'purged expired sessions, old login attempts and rate-limit windows');
   },
 };
 
-export const jobDefinitions: readonly JobDefinition[] = [purgeSessionsJob, mappingImportJob, psaWriteBackJob, processWebhookEventsJob, webhookDriftSweepJob, refreshOAuthTokensJob];
+export const jobDefinitions: readonly JobDefinition[] = [purgeSessionsJob, mappingImportJob, psaWriteBackJob, processWebhookEventsJob, webhookDriftSweepJob, refreshOAuthTokensJob, deliverEmailsJob, verificationReminderJob];

@@ -3,7 +3,7 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { actorOf } from '../audit/record-audit';
 import type { SettlePassport } from '../auth/passport-setup';
-import { installationScopeOf, requireStaff, staffOf } from '../auth/require-auth';
+import { apiKeyOf, installationScopeOf, requireApiKey, requireStaff, staffOf } from '../auth/require-auth';
 import { InstallationScope } from '../db/tenant-scope';
 import { AppError } from '../http/app-error';
 import type { AppContext } from '../http/context';
@@ -82,6 +82,23 @@ export function paymentLinkPublicRoutes(ctx: AppContext): Router {
     res.json({ payment: await refreshPayment(ctx, scope, paymentId) });
   });
 
+  return router;
+}
+
+/**
+ * For the PSA's own invoice emails: `GET /api/psa/invoices/:psaRef/payment-link` (API key). The same
+ * link the technicians copy; issued on first request.
+ */
+export function paymentLinkPsaRoutes(ctx: AppContext, passport: SettlePassport): Router {
+  const router = Router();
+  router.get('/invoices/:psaRef/payment-link', requireApiKey(passport), async (req, res) => {
+    const principal = apiKeyOf(req);
+    const scope = new InstallationScope(ctx.db, principal.installationId);
+    const psaRef = String(req.params.psaRef);
+    const inv = psaRef.length <= 200 ? ((await scope.from('invoices').where({ psa_ref: psaRef }).first('id')) as { id: string } | undefined) : undefined;
+    if (!inv) throw new AppError('INVOICE_NOT_FOUND');
+    res.json(await paymentLinkFor(ctx, scope, inv.id, actorOf(principal)));
+  });
   return router;
 }
 

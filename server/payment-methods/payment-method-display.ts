@@ -28,3 +28,9 @@ export function paymentMethodLabel(d: { brand: string | null; bank_name: string 
   const name = d.brand ? (BRANDS[d.brand] ?? d.brand.charAt(0).toUpperCase() + d.brand.slice(1)) : d.bank_name ?? (d.type === 'card' ? 'Card' : 'Bank account');
   return d.last4 ? `${name} •••• ${d.last4}` : name;
 }
+
+/** A card is usable through the last day of its expiry month (UTC is close enough for a month). */
+export function isCardExpired(d: { exp_month: number | null; exp_year: number | null }, now: Date): boolean {
+  if (!d.exp_month || !d.exp_year) return false;
+  return d.exp_year < now.getUTCFullYear() || (d.exp_year === now.getUTCFullYear() && d.exp_month < now.getUTCMonth() + 1);
+}

@@ -19,7 +19,7 @@ import type { AppContext } from '../http/context';
 import { getInstallationSettings } from '../installations/installation-settings';
 import type { InvoiceStatus } from '../invoices/invoice-view';
 import { enqueuePsaWriteBack } from '../outbox/enqueue-psa-write-back';
-import { paymentMethodLabel } from '../payment-methods/payment-method-display';
+import { isCardExpired, paymentMethodLabel } from '../payment-methods/payment-method-display';
 import { syncPaymentIntent } from '../payments/sync-payment-intent';
 import { PAYMENT_COLUMNS, toPaymentViews, type PaymentRow, type PaymentView } from './payment-view';
 
@@ -64,6 +64,8 @@ interface SavedMethod {
   brand: string | null;
   bank_name: string | null;
   last4: string | null;
+  exp_month: number | null;
+  exp_year: number | null;
 }
 
 export interface PayableClient {
@@ -149,9 +151,10 @@ export async function createPortalPayment(ctx: AppContext, input: CreatePaymentI
     saved = (await clientScope
       .from('payment_methods')
       .where({ id: input.paymentMethodId })
-      .first('id', 'type', 'status', 'stripe_payment_method_id', 'mandate_id', 'brand', 'bank_name', 'last4')) as SavedMethod | undefined ?? null;
+      .first('id', 'type', 'status', 'stripe_payment_method_id', 'mandate_id', 'brand', 'bank_name', 'last4', 'exp_month', 'exp_year')) as SavedMethod | undefined ?? null;
     if (!saved) throw new AppError('PAYMENT_METHOD_NOT_FOUND');
     if (saved.status !== 'active' || !saved.stripe_payment_method_id) throw new AppError('PAYMENT_METHOD_NOT_USABLE');
+    if (saved.type === 'card' && isCardExpired(saved, ctx.clock.now())) throw new AppError('PAYMENT_METHOD_NOT_USABLE', { message: 'This card has expired. Pay with another card or bank account.' });
   }
   const methodType: NewMethodType = saved?.type ?? input.methodType ?? 'card';
   if (methodType === 'card' && !settings.paymentMethods.card) throw new AppError('PAYMENT_METHOD_TYPE_UNAVAILABLE', { message: 'Card payments are not accepted for this account.' });
@@ -346,7 +349,7 @@ async function recoverIntentId(ctx: AppContext, scope: InstallationScope, stripe
     .select('i.number')) as Array<{ number: string }>;
   const client = await payableClient(scope, row.client_id!);
   const saved = row.payment_method_id
-    ? ((await scope.from('payment_methods').where({ id: row.payment_method_id }).first('id', 'type', 'status', 'stripe_payment_method_id', 'mandate_id', 'brand', 'bank_name', 'last4')) as SavedMethod)
+    ? ((await scope.from('payment_methods').where({ id: row.payment_method_id }).first('id', 'type', 'status', 'stripe_payment_method_id', 'mandate_id', 'brand', 'bank_name', 'last4', 'exp_month', 'exp_year')) as SavedMethod)
     : null;
   const params = intentParams({ paymentId: row.id, installationId: scope.installationId, client, amount: row.amount, currency: row.currency, invoiceNumbers: split.map((s) => s.number), methodType: row.method_type ?? 'card', saved });
   try {

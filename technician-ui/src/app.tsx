@@ -5,6 +5,7 @@ import { RequireSession, SessionProvider } from './auth/session';
 import { ClientPage } from './clients/client-page';
 import { ClientsPage } from './clients/clients-page';
 import { IntegrationsPage } from './integrations/integrations-page';
+import { MailboxPage } from './mailbox/mailbox-page';
 import { MappingPage } from './mapping/mapping-page';
 import { SetupPage } from './setup/setup-page';
 import { AppLayout } from './shell/app-layout';
@@ -27,6 +28,7 @@ export function App() {
             <Route path="/clients" element={<ClientsPage />} />
             <Route path="/clients/:clientId" element={<ClientPage />} />
             <Route path="/mapping" element={<MappingPage />} />
+            <Route path="/mailbox" element={<MailboxPage />} />
             <Route path="/setup" element={<SetupPage />} />
             <Route path="/settings" element={<Navigate to="/settings/api-keys" replace />} />
             <Route path="/settings/api-keys" element={<ApiKeysPage />} />

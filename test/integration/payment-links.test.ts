@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeInvoice, makeStaffUser } from '../support/factories';
 import { Agent } from '../support/http-agent';
 import { makePayingClient } from '../support/payment-fixtures';
+import { makeApiKey, PsaClient } from '../support/psa-fixtures';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 let app: TestApp;
@@ -73,6 +74,17 @@ describe('payment links', () => {
     const other = await makePayingClient(app);
     const theirs = await makeInvoice(other.inst.scope, other.client.id, { total: 1_000 });
     expect(await tech.get(`/api/app/invoices/${theirs.id}/payment-link`)).toMatchObject({ status: 404, body: { error: { code: 'INVOICE_NOT_FOUND' } } });
+  });
+
+  it('gives the PSA the same link for its own invoice emails, by PSA reference (API key)', async () => {
+    const inv = await makeInvoice(p.inst.scope, p.client.id, { total: 3_000 });
+    const { psa_ref: psaRef } = (await app.db.database.knex('invoices').where({ id: inv.id }).first('psa_ref')) as { psa_ref: string };
+    const psa = new PsaClient(app.url, await makeApiKey(p.inst.scope));
+    const res = await psa.request('GET', `/api/psa/invoices/${encodeURIComponent(psaRef)}/payment-link`);
+    expect(res.status).toBe(200);
+    expect(res.body.url).toBe((await tech.get(`/api/app/invoices/${inv.id}/payment-link`)).body.url);
+    expect((await psa.request('GET', '/api/psa/invoices/NOPE-1/payment-link')).status).toBe(404);
+    expect((await new PsaClient(app.url, 'stk_nope').request('GET', `/api/psa/invoices/${psaRef}/payment-link`)).status).toBe(401);
   });
 
   it('rate-limits guessing: 429 with Retry-After past 60 requests a minute from one address', async () => {

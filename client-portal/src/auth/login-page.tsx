@@ -1,4 +1,4 @@
-import { Navigate, useLocation } from 'react-router-dom';
+import { Link, Navigate, useLocation } from 'react-router-dom';
 import type { LoginLocationState } from '../../../ui-kit/session';
 import { Loading } from '../../../ui-kit/components/loading';
 import { LoginForm } from '../../../ui-kit/components/login-form';
@@ -49,6 +49,10 @@ export function LoginPage() {
         onSignIn={signIn}
         footer={
           <>
+            <Link to="/forgot-password" className="auth__forgot">
+              Forgot password?
+            </Link>
+            <br />
             Use the email address your IT provider invited. Can’t sign in? Contact your IT provider.
             <br />
             <span className="auth__powered">Secure billing by Settle</span>

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { isApiError } from '../../../ui-kit/api-client';
 import { EmptyState } from '../../../ui-kit/components/empty-state';
@@ -10,12 +11,14 @@ import { isInvoicePaid } from '../../../ui-kit/invoice-status';
 import { formatMoney } from '../../../ui-kit/money';
 import type { Invoice } from '../../../ui-kit/types';
 import { useSession } from '../auth/session';
+import { CheckPaymentStatus, InvoicePayAction } from '../pay/invoice-pay-action';
+import { PaymentHistory } from '../pay/payment-history';
 import { InvoiceStatusCallout } from './invoice-status-callout';
-import { useInvoice } from './use-invoices';
+import { useInvoiceDetail } from '../pay/use-invoice-detail';
 
 const BACK = { to: '/invoices', label: 'Invoices' };
 
-function AmountsCard({ invoice }: { invoice: Invoice }) {
+function AmountsCard({ invoice, action }: { invoice: Invoice; action?: ReactNode }) {
   const money = (amount: number) => formatMoney(amount, invoice.currency);
   const paidInFull = isInvoicePaid(invoice.status);
   const headline =
@@ -55,6 +58,7 @@ function AmountsCard({ invoice }: { invoice: Invoice }) {
             <dd className="num">{money(Math.max(0, invoice.amountRemaining))}</dd>
           </div>
         </dl>
+        {action}
       </div>
     </section>
   );
@@ -108,7 +112,7 @@ function DetailsCard({ invoice, mspName, clientName }: { invoice: Invoice; mspNa
 export function InvoiceDetailPage() {
   const { invoiceId = '' } = useParams();
   const session = useSession();
-  const { data, error, reload } = useInvoice(invoiceId);
+  const { data, error, reload } = useInvoiceDetail(invoiceId);
 
   if (error) {
     const notFound = isApiError(error) && error.status === 404;
@@ -146,6 +150,7 @@ export function InvoiceDetailPage() {
   }
 
   const { invoice } = data;
+  const { paymentInFlight } = invoice;
   return (
     <>
       <title>{`Invoice ${invoice.number} · ${session.msp.name}`}</title>
@@ -160,11 +165,17 @@ export function InvoiceDetailPage() {
         description={`Issued ${formatDate(invoice.issuedAt)} · Due ${formatDate(invoice.dueDate)}`}
       />
       <div className="stack">
-        <InvoiceStatusCallout invoice={invoice} mspName={session.msp.name} />
+        <InvoiceStatusCallout
+          invoice={invoice}
+          mspName={session.msp.name}
+          paymentInFlight={paymentInFlight}
+          action={paymentInFlight && <CheckPaymentStatus payment={paymentInFlight} onChanged={reload} />}
+        />
         <div className="invoice-grid">
-          <AmountsCard invoice={invoice} />
+          <AmountsCard invoice={invoice} action={<InvoicePayAction invoice={invoice} info={invoice} onChanged={reload} />} />
           <DetailsCard invoice={invoice} mspName={session.msp.name} clientName={session.client.name} />
         </div>
+        <PaymentHistory payments={invoice.payments} invoiceId={invoice.id} />
       </div>
     </>
   );

@@ -1,7 +1,10 @@
+import type { ReactNode } from 'react';
 import { formatDate } from '../../../ui-kit/dates';
 import { PROCESSING_DESCRIPTION } from '../../../ui-kit/invoice-status';
 import { formatMoney } from '../../../ui-kit/money';
 import type { Invoice } from '../../../ui-kit/types';
+import { describeInFlight } from '../pay/payment-words';
+import type { PaymentView } from '../pay/types';
 
 type CalloutTone = 'info' | 'warning' | 'danger' | 'success' | 'neutral';
 
@@ -64,13 +67,27 @@ function Icon({ tone }: { tone: CalloutTone }) {
   );
 }
 
-/** One sentence on where this invoice stands; processing explicitly reads as not paid yet. */
-export function InvoiceStatusCallout({ invoice, mspName }: { invoice: Invoice; mspName: string }) {
-  const { tone, text } = describe(invoice, mspName);
+/**
+ * One sentence on where this invoice stands; processing explicitly reads as not paid yet. A payment
+ * in flight (ACH processing, awaiting authentication) is described instead of the bare status.
+ */
+export function InvoiceStatusCallout({
+  invoice,
+  mspName,
+  paymentInFlight = null,
+  action,
+}: {
+  invoice: Invoice;
+  mspName: string;
+  paymentInFlight?: PaymentView | null;
+  action?: ReactNode;
+}) {
+  const { tone, text } = paymentInFlight ? describeInFlight(paymentInFlight, formatMoney) : describe(invoice, mspName);
   return (
     <div className={`callout callout--${tone}`}>
       <Icon tone={tone} />
-      <p>{text}</p>
+      <p className="callout__text">{text}</p>
+      {action}
     </div>
   );
 }

@@ -7,6 +7,7 @@ import { PageHeader } from '../../../ui-kit/components/page-header';
 import { Pagination } from '../../../ui-kit/components/pagination';
 import { TableRegion } from '../../../ui-kit/components/table-region';
 import { useSession } from '../auth/session';
+import { PaySelected, selectColumn, useInvoiceSelection } from '../pay/pay-selected';
 import { FilterTabs } from './filter-tabs';
 import { SummaryCards } from './summary-cards';
 import type { InvoiceFilter } from './types';
@@ -56,6 +57,7 @@ export function InvoicesPage() {
   const page = pageFrom(params.get('page'));
   const invoices = useInvoices(filter, page);
   const data = invoices.data;
+  const selection = useInvoiceSelection();
 
   function goToPage(next: number) {
     setParams((current) => {
@@ -101,7 +103,11 @@ export function InvoicesPage() {
     list = (
       <>
         <TableRegion label="Invoices" busy={invoices.loading}>
-          <InvoiceTable invoices={data.invoices} hrefFor={(invoice) => `/invoices/${encodeURIComponent(invoice.id)}`} />
+          <InvoiceTable
+            invoices={data.invoices}
+            hrefFor={(invoice) => `/invoices/${encodeURIComponent(invoice.id)}`}
+            extraColumn={selectColumn(selection)}
+          />
         </TableRegion>
         <Pagination
           page={data.page}
@@ -122,7 +128,8 @@ export function InvoicesPage() {
       <div className="toolbar">
         <FilterTabs current={filter} summary={data?.summary} />
       </div>
-      {list}
+      <div className="invoice-list">{list}</div>
+      <PaySelected selection={selection} pageInvoices={data?.invoices ?? []} onChanged={invoices.reload} />
     </>
   );
 }

@@ -1,5 +1,6 @@
 import type { InvoiceFilter, InvoiceSummary } from '../../../server/invoices/list-client-invoices';
 import type { Invoice, Page } from '../../../ui-kit/types';
+import type { InvoicePaymentInfo } from '../pay/types';
 
 export type { InvoiceFilter, InvoiceSummary };
 
@@ -10,6 +11,7 @@ export interface InvoiceListResponse extends Page {
   summary: InvoiceSummary;
 }
 
+/** The invoice plus what paying needs: its payments, whether it can be paid now, and why not. */
 export interface InvoiceResponse {
-  invoice: Invoice;
+  invoice: Invoice & InvoicePaymentInfo;
 }

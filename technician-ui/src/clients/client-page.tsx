@@ -4,6 +4,7 @@ import { isApiError } from '../../../ui-kit/api-client';
 import { EmptyState } from '../../../ui-kit/components/empty-state';
 import { ErrorState } from '../../../ui-kit/components/error-state';
 import { InvoiceTable } from '../../../ui-kit/components/invoice-table';
+import { PaymentLinkButton } from './payment-link-button';
 import { LatestPaymentBadge } from './latest-payment-badge';
 import { Loading } from '../../../ui-kit/components/loading';
 import { PageHeader } from '../../../ui-kit/components/page-header';
@@ -13,6 +14,7 @@ import { TableRegion } from '../../../ui-kit/components/table-region';
 import { formatMoney } from '../../../ui-kit/money';
 import { AutopayBadge, MappingStatusBadge } from './client-badges';
 import { ContactsCard } from './contacts-card';
+import { PortalAccessCard, withLiveAccess, type PortalAccessByContact } from './portal-access-card';
 import type { ClientDetail, TechnicianInvoice } from './types';
 import { useClient } from './use-clients';
 
@@ -88,7 +90,17 @@ function ClientInvoices({ invoices }: { invoices: TechnicianInvoice[] }) {
             <InvoiceTable
               invoices={visible}
               detailed
-              extraColumn={{ header: 'Latest payment', render: (invoice) => <LatestPaymentBadge payment={invoice.latestPayment} /> }}
+              extraColumn={{
+                header: 'Latest payment',
+                render: (invoice) => (
+                  <div className="invoice-payment-cell">
+                    <LatestPaymentBadge payment={invoice.latestPayment} />
+                    {(invoice.status === 'open' || invoice.status === 'partially_paid') && invoice.total > 0 && (
+                      <PaymentLinkButton invoiceId={invoice.id} invoiceNumber={invoice.number} />
+                    )}
+                  </div>
+                ),
+              }}
             />
           </TableRegion>
           <Pagination
@@ -108,6 +120,7 @@ function ClientInvoices({ invoices }: { invoices: TechnicianInvoice[] }) {
 export function ClientPage() {
   const { clientId = '' } = useParams();
   const { data, error, reload } = useClient(clientId);
+  const [portalAccess, setPortalAccess] = useState<PortalAccessByContact | null>(null);
 
   if (error) {
     const notFound = isApiError(error) && error.status === 404;
@@ -173,7 +186,8 @@ export function ClientPage() {
           }
         />
       </div>
-      <ContactsCard contacts={client.contacts} />
+      <ContactsCard contacts={withLiveAccess(client.contacts, portalAccess)} />
+      <PortalAccessCard clientId={client.id} clientName={client.name} contacts={client.contacts} onAccessChange={setPortalAccess} />
       <ClientInvoices key={client.id} invoices={invoices} />
     </>
   );

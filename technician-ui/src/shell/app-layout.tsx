@@ -64,6 +64,21 @@ function SetupIcon() {
   );
 }
 
+function MailboxIcon() {
+  return (
+    <svg viewBox="0 0 20 20" aria-hidden="true" focusable="false">
+      <path
+        d="M3 11.5 5 4.5h10l2 7M3 11.5V15a1.5 1.5 0 0 0 1.5 1.5h11A1.5 1.5 0 0 0 17 15v-3.5M3 11.5h4l1 2h4l1-2h4"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.5"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+      />
+    </svg>
+  );
+}
+
 function IntegrationsIcon() {
   return (
     <svg viewBox="0 0 20 20" aria-hidden="true" focusable="false">
@@ -103,6 +118,12 @@ export function AppLayout() {
               </NavLink>
             </li>
           )}
+          <li>
+            <NavLink className="sidenav__link" to="/mailbox">
+              <MailboxIcon />
+              Mailbox
+            </NavLink>
+          </li>
         </ul>
       </div>
       {isAdmin && (
