@@ -212,6 +212,8 @@ describe.skipIf(!chromiumAvailable)('portal payment methods and autopay in the b
       await dialog.getByRole('button', { name: 'Remove' }).click();
       await page.getByText('STRIPE TEST BANK •••• 6789 was removed.').waitFor();
       await page.getByRole('listitem').filter({ hasText: 'Visa •••• 4242' }).getByText('Autopay', { exact: true }).waitFor();
+      // The list reloads after the removal: wait for the row to go rather than reading it mid-reload.
+      await page.getByRole('listitem').filter({ hasText: 'STRIPE TEST BANK' }).first().waitFor({ state: 'detached' });
       expect(await page.getByRole('listitem').filter({ hasText: 'STRIPE TEST BANK' }).count()).toBe(0);
       await screenshot(page, 'pm-13-bank-removed');
 
