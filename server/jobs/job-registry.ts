@@ -1,5 +1,6 @@
 // Every background job, in one place: its queue policy, its handler and, for periodic work, the
 // node-cron schedule that enqueues it. Handlers are thin: they call one exported runX().
+import { autopayRunJob, autopayTickJob } from '../autopay/autopay-jobs';
 import { pruneRateLimits } from '../payment-links/rate-limit';
 import { purgeExpiredSessions } from '../auth/sessions';
 import type { AppContext } from '../http/context';
@@ -34,4 +35,4 @@ export const purgeSessionsJob: JobDefinition = {
   },
 };
 
-export const jobDefinitions: readonly JobDefinition[] = [purgeSessionsJob, mappingImportJob, psaWriteBackJob, processWebhookEventsJob, webhookDriftSweepJob, refreshOAuthTokensJob, deliverEmailsJob, verificationReminderJob];
+export const jobDefinitions: readonly JobDefinition[] = [purgeSessionsJob, mappingImportJob, psaWriteBackJob, processWebhookEventsJob, webhookDriftSweepJob, refreshOAuthTokensJob, deliverEmailsJob, verificationReminderJob, autopayTickJob, autopayRunJob];

@@ -301,6 +301,8 @@ export async function releaseAbandoned(ctx: AppContext, scope: InstallationScope
     .whereIn('allocations.invoice_id', invoiceIds)
     .where('allocations.state', 'pending')
     .where('p.client_id', clientId)
+    // Only what the portal or a link started: an autopay charge in flight is never touched here.
+    .whereIn('p.source', ['portal', 'link'])
     .whereIn('p.status', ['pending', 'failed'])
     .distinct('p.id')
     .pluck('p.id')) as string[];
@@ -318,6 +320,7 @@ export async function releaseAbandoned(ctx: AppContext, scope: InstallationScope
 export async function cancelPayment(ctx: AppContext, scope: InstallationScope, paymentId: string): Promise<PaymentView> {
   const row = (await scope.from('payments').where({ id: paymentId }).first(PAYMENT_COLUMNS)) as PaymentRow | undefined;
   if (!row) throw new AppError('PAYMENT_NOT_FOUND');
+  if (row.source !== 'portal' && row.source !== 'link') throw new AppError('PAYMENT_NOT_CANCELABLE');
   const { stripe } = await ctx.stripe.forInstallation(ctx.db, scope.installationId);
   const sync = { scope, stripe, clock: ctx.clock, logger: ctx.logger, publicUrl: ctx.config.publicUrl };
   let intentId = row.stripe_payment_intent_id;
