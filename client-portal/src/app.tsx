@@ -12,6 +12,7 @@ import { AutopayPage } from './autopay/autopay-page';
 import { PaymentMethodsRoutes } from './payment-methods/routes';
 import { NotFoundPage } from './shell/not-found-page';
 import { PortalLayout } from './shell/portal-layout';
+import { UnsubscribePage } from './unsubscribe/unsubscribe-page';
 
 export function App() {
   return (
@@ -25,6 +26,8 @@ export function App() {
           <Route path="/reset-password/:token" element={<ResetPasswordPage />} />
           {/* Public: a payment link works without signing in. */}
           <Route path="/pay/:token" element={<PaymentLinkPage />} />
+          {/* Public: "Stop these emails" links of non-essential mail. */}
+          <Route path="/unsubscribe/:token" element={<UnsubscribePage />} />
           <Route
             element={
               <RequireSession>
