@@ -13,6 +13,7 @@ import { PaymentMethodsRoutes } from './payment-methods/routes';
 import { NotFoundPage } from './shell/not-found-page';
 import { PortalLayout } from './shell/portal-layout';
 import { UnsubscribePage } from './unsubscribe/unsubscribe-page';
+import { AuthenticatePage } from './authenticate/authenticate-page';
 
 export function App() {
   return (
@@ -41,6 +42,7 @@ export function App() {
             <Route path="/receipts/:paymentId" element={<ReceiptPage />} />
             <Route path="/payment-methods/*" element={<PaymentMethodsRoutes />} />
             <Route path="/autopay" element={<AutopayPage />} />
+            <Route path="/authenticate/:paymentId" element={<AuthenticatePage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Route>
         </Routes>

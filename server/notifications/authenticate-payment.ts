@@ -81,7 +81,7 @@ async function buildView(scope: ClientScope, paymentId: string): Promise<Authent
   const message = (() => {
     switch (state) {
       case 'succeeded':
-        return 'Paid — thank you. Your receipt is on its way by email.';
+        return 'Thank you — the payment went through and your receipt is on its way by email.';
       case 'processing':
         return 'Your payment is being processed.';
       case 'needs_authentication':
