@@ -22,7 +22,8 @@ let app: TestApp;
 const clock = new ManualClock('2026-12-01T15:00:00Z'); // 10:00 in New York, after the 09:00 run time
 
 beforeAll(async () => {
-  app = await startTestApp({ clock, realPublicUrl: true, stripeEmulator: { bankSettlementDelayMs: 100 } });
+  // Bank debits settle only when a test moves the emulator's clock (deterministic on a slow machine).
+  app = await startTestApp({ clock, realPublicUrl: true, stripeEmulator: { bankSettlementDelayMs: 60_000 } });
 });
 afterAll(() => app?.close());
 
@@ -92,7 +93,7 @@ describe('failed automatic charges', () => {
     // Still processing: nothing to say yet.
     await runNotifications(ctx());
     expect(await emails(p.inst.id, 'attempt:')).toEqual([]);
-    await new Promise((r) => setTimeout(r, 400)); // the emulator's stand-in for the bank's return
+    app.emulator!.control.advanceTime(120); // the bank returns the debit
     expect(await runAutopay(ctx(), p.inst.id)).toMatchObject({ resolved: 1 });
     const attempt = await knex()('charge_attempts').where({ invoice_id: inv.id }).first('id', 'status', 'next_retry_at');
     expect(attempt).toMatchObject({ status: 'failed', next_retry_at: null });
