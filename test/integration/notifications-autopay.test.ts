@@ -14,6 +14,7 @@ import { runNotifications } from '../../server/notifications/run-notifications';
 import { processStripeEvents } from '../../server/webhooks/process-stripe-events';
 import { ensureWebhookEndpoint } from '../../server/webhooks/ensure-webhook-endpoint';
 import { makeInvoice, makeStaffUser } from '../support/factories';
+import { Agent } from '../support/http-agent';
 import { makePayingClient, saveCard, saveVerifiedBankAccount } from '../support/payment-fixtures';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { eventPayload, postWebhook, signedHeader, webhookSecretOf } from '../support/webhook-fixtures';
@@ -187,6 +188,28 @@ describe('disputes', () => {
 });
 
 describe('upcoming automatic charges', () => {
+  it('is an admin setting (off by default, 1–14 days); bad values are refused with the field named and change nothing', async () => {
+    const p = await makePayingClient(app);
+    const owner = await makeStaffUser(p.inst.scope, { role: 'admin' });
+    const admin = new Agent(app.url);
+    await admin.login('app', owner.email, owner.password);
+    const before = (await admin.get('/api/app/settings')).body.settings;
+    expect(before.autopay.upcomingNoticeDays).toBeNull();
+    const body = { currency: before.currency, timezone: before.timezone, paymentMethods: before.paymentMethods, autopay: { ...before.autopay }, partialPayments: before.partialPayments, underpaymentTolerance: before.underpaymentTolerance };
+    for (const bad of [0, 15, 2.5, '3', -1]) {
+      const res = await admin.request('PUT', '/api/app/settings', { json: { ...body, autopay: { ...body.autopay, upcomingNoticeDays: bad } } });
+      expect(res.status, String(bad)).toBe(400);
+      expect(res.body.error.fields.map((f: { path: string }) => f.path)).toContain('autopay.upcomingNoticeDays');
+    }
+    expect((await admin.get('/api/app/settings')).body.settings).toEqual(before);
+    const saved = await admin.request('PUT', '/api/app/settings', { json: { ...body, autopay: { ...body.autopay, upcomingNoticeDays: 3 } } });
+    expect(saved.status).toBe(200);
+    expect(saved.body.settings.autopay.upcomingNoticeDays).toBe(3);
+    // A client of the form that predates the setting leaves it out: it falls back to off.
+    const { upcomingNoticeDays: _omitted, ...older } = body.autopay;
+    expect((await admin.request('PUT', '/api/app/settings', { json: { ...body, autopay: older } })).body.settings.autopay.upcomingNoticeDays).toBeNull();
+  });
+
   it('is off by default, then announces each invoice N days ahead as the portal schedules it, once per due date', async () => {
     const p = await makePayingClient(app);
     await knex()('installations').where({ id: p.inst.id }).update({ name: 'Northwind IT' });
