@@ -34,6 +34,12 @@ export interface EmailPayload {
   listUnsubscribeUrl?: string | null;
 }
 
+/** One plain address (no display name, no list): what a PSA-typed email field must be to be mailed. */
+export function isSingleAddress(value: string): boolean {
+  const to = value.trim();
+  return /^[^\s@<>"]+@[^\s@<>"]+$/.test(to) && to.length <= 254;
+}
+
 /**
  * Queues one email. Call with the scope bound to the caller's transaction. Returns the outbox row id,
  * or null when a message with this dedupe key was already queued in this installation (nothing is
@@ -41,7 +47,7 @@ export interface EmailPayload {
  */
 export async function enqueueEmail(scope: InstallationScope, message: EmailMessage, clock: Clock): Promise<{ id: string } | null> {
   const to = message.to.trim();
-  if (!/^[^\s@<>"]+@[^\s@<>"]+$/.test(to) || to.length > 254) throw new Error('enqueueEmail: the recipient is not a single email address');
+  if (!isSingleAddress(to)) throw new Error('enqueueEmail: the recipient is not a single email address');
   if (/[\r\n]/.test(message.subject)) throw new Error('enqueueEmail: the subject must be one line');
   if (!message.dedupeKey) throw new Error('enqueueEmail: a dedupe key is required');
   if (message.listUnsubscribeUrl && !/^https?:\/\/[^\s<>]+$/.test(message.listUnsubscribeUrl)) throw new Error('enqueueEmail: the unsubscribe URL must be one absolute http(s) URL');

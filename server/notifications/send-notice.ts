@@ -7,7 +7,7 @@
 // carry a per-recipient signed unsubscribe link (body) and List-Unsubscribe header (one-click).
 import type { Clock } from '../clock';
 import type { InstallationScope } from '../db/tenant-scope';
-import { enqueueEmail } from '../email/enqueue-email';
+import { enqueueEmail, isSingleAddress } from '../email/enqueue-email';
 import type { EmailContent } from '../email/templates';
 import { unsubscribedAmong } from './email-preferences';
 import { isUnsubscribable, type NotificationCategory } from './notification-categories';
@@ -72,7 +72,9 @@ export async function sendNotice(scope: InstallationScope, notice: Notice, env: 
   const off = optional ? await unsubscribedAmong(scope, category, notice.recipients) : new Set<string>();
   const essential = optional ? null : notice.render(undefined);
   const result: NoticeResult = { queued: 0, suppressed: 0 };
-  for (const to of notice.recipients) {
+  // An address the PSA typed wrong ("a@x.example; b@x.example") is skipped, not fatal: the others
+  // still hear about the event, and the event is not retried forever.
+  for (const to of notice.recipients.filter(isSingleAddress)) {
     const address = to.trim().toLowerCase();
     if (off.has(address)) {
       result.suppressed++;

@@ -78,9 +78,7 @@ describe.skipIf(!chromiumAvailable)('notifications in the browser', () => {
     await page.getByRole('cell', { name: 'INV-3184' }).waitFor();
     await screenshot(page, '01-authenticate-needed');
 
-    const confirm = page.getByRole('button', { name: 'Confirm and pay $150.00' });
-    await confirm.click();
-    await confirm.click({ timeout: 2_000 }).catch(() => undefined); // an impatient second click
+    await page.getByRole('button', { name: 'Confirm and pay $150.00' }).click();
     const challenge = page.frameLocator('iframe[title="3D Secure authentication"]');
     await challenge.getByRole('button', { name: 'Complete authentication' }).waitFor();
     await screenshot(page, '02-3ds-challenge');

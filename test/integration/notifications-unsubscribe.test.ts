@@ -29,6 +29,10 @@ const counts = async () => ({
   audits: Number((await knex()('audit_log').whereIn('action', ['email.unsubscribed', 'email.resubscribed']).count({ n: '*' }))[0]!.n),
 });
 
+/** An essential email (an autopay failure) for the notices below. */
+const failureEmail = (clientName: string) =>
+  autopayFailedEmail({ mspName: 'Northwind IT', clientName, invoiceNumber: 'INV-1', amount: 100, currency: 'USD', methodLabel: 'Visa •••• 4242', reason: 'r', nextStep: 'n', retryAt: null, timezone: 'UTC', updateMethodUrl: `${app.url}/portal/payment-methods`, invoiceUrl: `${app.url}/portal/invoices/x` });
+
 async function setup() {
   const inst = await makeInstallation(knex(), { name: 'Northwind IT' });
   const client = await makeClient(inst.scope);
@@ -64,7 +68,7 @@ async function sendBoth(s: Awaited<ReturnType<typeof setup>>, n: string) {
         subjectId: n,
         recipients: [s.user.email],
         render: () =>
-          autopayFailedEmail({ mspName: 'Northwind IT', clientName: s.client.name, invoiceNumber: 'INV-1', amount: 100, currency: 'USD', methodLabel: 'Visa •••• 4242', reason: 'r', nextStep: 'n', retryAt: null, timezone: 'UTC', updateMethodUrl: `${app.url}/portal/payment-methods`, invoiceUrl: `${app.url}/portal/invoices/x` }),
+          failureEmail(s.client.name),
       },
       env(),
       clock,
@@ -180,5 +184,32 @@ describe('unsubscribe links', () => {
     await new Agent(app.url).get(`/api/email/unsubscribe/${token}`);
     expect(app.logs.join('\n')).not.toContain(token);
     expect(app.logs.join('\n')).toContain('/api/email/unsubscribe/[token]');
+  });
+});
+
+describe('sendNotice', () => {
+  it('skips an address the PSA typed wrong instead of failing the whole event, and records the event once', async () => {
+    const s = await setup();
+    const notice = (recipients: string[]) =>
+      s.inst.scope.transaction((scope) =>
+        sendNotice(
+          scope,
+          {
+            eventKey: 'attempt:typo:failed',
+            category: 'autopay_failed',
+            clientId: s.client.id,
+            subjectType: 'charge_attempt',
+            subjectId: 'typo',
+            recipients,
+            render: () =>
+              failureEmail(s.client.name),
+          },
+          env(),
+          clock,
+        ),
+      );
+    expect(await notice([s.user.email, 'ap@contoso.example; billing@contoso.example', 'Accounts <ap@contoso.example>'])).toEqual({ queued: 1, suppressed: 0 });
+    expect(await notice([s.user.email, 'someone-else@contoso.example'])).toBeNull();
+    expect(await outboxFor(s.inst.id, 'attempt:typo:failed')).toHaveLength(1);
   });
 });
