@@ -12,6 +12,8 @@ import { AutopayPage } from './autopay/autopay-page';
 import { PaymentMethodsRoutes } from './payment-methods/routes';
 import { NotFoundPage } from './shell/not-found-page';
 import { PortalLayout } from './shell/portal-layout';
+import { UnsubscribePage } from './unsubscribe/unsubscribe-page';
+import { AuthenticatePage } from './authenticate/authenticate-page';
 
 export function App() {
   return (
@@ -25,6 +27,8 @@ export function App() {
           <Route path="/reset-password/:token" element={<ResetPasswordPage />} />
           {/* Public: a payment link works without signing in. */}
           <Route path="/pay/:token" element={<PaymentLinkPage />} />
+          {/* Public: "Stop these emails" links of non-essential mail. */}
+          <Route path="/unsubscribe/:token" element={<UnsubscribePage />} />
           <Route
             element={
               <RequireSession>
@@ -38,6 +42,7 @@ export function App() {
             <Route path="/receipts/:paymentId" element={<ReceiptPage />} />
             <Route path="/payment-methods/*" element={<PaymentMethodsRoutes />} />
             <Route path="/autopay" element={<AutopayPage />} />
+            <Route path="/authenticate/:paymentId" element={<AuthenticatePage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Route>
         </Routes>

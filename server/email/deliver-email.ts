@@ -155,7 +155,12 @@ async function send(ctx: AppContext, transport: MailTransport, row: EmailRow, na
       text: payload.text,
       html: payload.html,
       messageId: `<${row.id}@${address.split('@')[1] ?? 'settle'}>`,
-      headers: { 'Auto-Submitted': 'auto-generated', 'X-Settle-Email-Kind': payload.kind },
+      headers: {
+        'Auto-Submitted': 'auto-generated',
+        'X-Settle-Email-Kind': payload.kind,
+        // RFC 8058 one-click unsubscribe, on non-essential mail only (the URL is only ever set there).
+        ...(payload.listUnsubscribeUrl ? { 'List-Unsubscribe': `<${payload.listUnsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : {}),
+      },
     });
     return { ok: true };
   } catch (err) {

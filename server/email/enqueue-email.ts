@@ -18,6 +18,8 @@ export interface EmailMessage {
   /** Same key, same installation: the second enqueue is a no-op. Derive it from Settle's ids, never random. */
   dedupeKey: string;
   clientId?: string | null;
+  /** Non-essential mail only: the one-click unsubscribe endpoint (sent as List-Unsubscribe, RFC 8058). */
+  listUnsubscribeUrl?: string | null;
 }
 
 /** What the outbox row's payload holds for kind 'email'. */
@@ -28,6 +30,14 @@ export interface EmailPayload {
   html: string;
   kind: EmailKind;
   clientId: string | null;
+  /** Absent on rows queued before unsubscribe links existed. */
+  listUnsubscribeUrl?: string | null;
+}
+
+/** One plain address (no display name, no list): what a PSA-typed email field must be to be mailed. */
+export function isSingleAddress(value: string): boolean {
+  const to = value.trim();
+  return /^[^\s@<>"]+@[^\s@<>"]+$/.test(to) && to.length <= 254;
 }
 
 /**
@@ -37,9 +47,10 @@ export interface EmailPayload {
  */
 export async function enqueueEmail(scope: InstallationScope, message: EmailMessage, clock: Clock): Promise<{ id: string } | null> {
   const to = message.to.trim();
-  if (!/^[^\s@<>"]+@[^\s@<>"]+$/.test(to) || to.length > 254) throw new Error('enqueueEmail: the recipient is not a single email address');
+  if (!isSingleAddress(to)) throw new Error('enqueueEmail: the recipient is not a single email address');
   if (/[\r\n]/.test(message.subject)) throw new Error('enqueueEmail: the subject must be one line');
   if (!message.dedupeKey) throw new Error('enqueueEmail: a dedupe key is required');
+  if (message.listUnsubscribeUrl && !/^https?:\/\/[^\s<>]+$/.test(message.listUnsubscribeUrl)) throw new Error('enqueueEmail: the unsubscribe URL must be one absolute http(s) URL');
   const id = randomUUID();
   const now = clock.now();
   const payload: EmailPayload = {
@@ -49,6 +60,7 @@ export async function enqueueEmail(scope: InstallationScope, message: EmailMessa
     html: message.html,
     kind: message.kind,
     clientId: message.clientId ?? null,
+    listUnsubscribeUrl: message.listUnsubscribeUrl ?? null,
   };
   const inserted = (await scope
     .insert('outbox', {

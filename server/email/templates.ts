@@ -11,9 +11,9 @@ export interface EmailContent extends RenderedEmail {
 }
 
 /** Subjects are one line; names typed into a PSA could carry anything. */
-const oneLine = (s: string) => s.replace(/[\r\n\t]+/g, ' ').replace(/\s{2,}/g, ' ').trim();
+export const oneLine = (s: string) => s.replace(/[\r\n\t]+/g, ' ').replace(/\s{2,}/g, ' ').trim();
 
-const listInvoices = (numbers: readonly string[]): string => {
+export const listInvoices = (numbers: readonly string[]): string => {
   const shown = numbers.slice(0, 10);
   const list = new Intl.ListFormat('en', { style: 'long', type: 'conjunction' }).format(shown);
   const more = numbers.length - shown.length;
@@ -21,7 +21,7 @@ const listInvoices = (numbers: readonly string[]): string => {
   return `${label} ${list}${more > 0 ? ` and ${more} more` : ''}`;
 };
 
-const formatDate = (at: Date, timeZone: string) =>
+export const formatDate = (at: Date, timeZone: string) =>
   new Intl.DateTimeFormat('en-US', { dateStyle: 'full', timeZone }).format(at);
 
 // --- Portal access --------------------------------------------------------------------------

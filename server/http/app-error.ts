@@ -68,6 +68,8 @@ export const ERROR_STATUS = {
   PASSWORD_RESET_INVALID: 400,
   PORTAL_USER_NOT_FOUND: 404,
   PORTAL_USER_EXISTS: 409,
+  UNSUBSCRIBE_LINK_INVALID: 404,
+  PAYMENT_AUTHENTICATION_UNAVAILABLE: 409,
   SERVICE_SHUTTING_DOWN: 503,
   INTERNAL_ERROR: 500,
 } as const;
@@ -155,6 +157,8 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   PASSWORD_RESET_INVALID: 'This password reset link is not valid or has expired. Request a new one.',
   PORTAL_USER_NOT_FOUND: 'Portal user not found.',
   PORTAL_USER_EXISTS: 'Someone with this email already has portal access.',
+  UNSUBSCRIBE_LINK_INVALID: 'This unsubscribe link is not valid. Use the link in the latest email you received.',
+  PAYMENT_AUTHENTICATION_UNAVAILABLE: 'This payment can no longer be confirmed. Nothing was charged; pay the invoice in the portal instead.',
   SERVICE_SHUTTING_DOWN: 'The server is restarting. Try again in a moment.',
   INTERNAL_ERROR: 'Something went wrong on our side. Try again, and contact support if it keeps happening.',
 };

@@ -15,6 +15,7 @@ import { oauthRoutes } from '../stripe/oauth-routes';
 import { outboxRoutes } from '../outbox/outbox-routes';
 import { portalAccessAppRoutes, redactLinkTokens } from '../portal-access/access-routes';
 import { psaRoutes } from '../psa/psa-routes';
+import { emailPreferenceRoutes, notificationAppRoutes, paymentAuthenticationRoutes, redactUnsubscribeTokens } from '../notifications/notification-routes';
 import { webhookAppRoutes } from '../webhooks/webhook-app-routes';
 import { registerLedgerHooks } from '../portal-payments/apply-payment-transition';
 import { paymentLinkAppRoutes, paymentLinkPsaRoutes, paymentLinkPublicRoutes } from '../payment-links/payment-link-routes';
@@ -90,7 +91,7 @@ export function createApp(ctx: AppContext, options: CreateAppOptions): Express {
       autoLogging: { ignore: (req) => req.url?.startsWith('/portal/assets') || req.url?.startsWith('/app/assets') || false },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
       serializers: {
-        req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({ id: req.id, method: req.method, url: redactLinkTokens(req.url?.split('?')[0]), ip: req.remoteAddress }),
+        req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({ id: req.id, method: req.method, url: redactUnsubscribeTokens(redactLinkTokens(req.url?.split('?')[0])), ip: req.remoteAddress }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     }),
@@ -149,6 +150,8 @@ export function createApp(ctx: AppContext, options: CreateAppOptions): Express {
     next();
   });
   api.use(sameOriginWrites());
+  // Unsubscribe links: public, and RFC 8058 one-click POSTs are form-encoded (before the JSON-only rule).
+  api.use('/email', emailPreferenceRoutes(ctx));
   api.use(jsonOnly());
   // /api/psa parses its own (larger) bodies, after the API key is checked.
   const json = express.json({ limit: ctx.config.bodyLimit, strict: true, type: 'application/json' });
@@ -164,6 +167,8 @@ export function createApp(ctx: AppContext, options: CreateAppOptions): Express {
   api.use('/app', outboxRoutes(ctx, passport));
   api.use('/app', portalAccessAppRoutes(ctx, passport));
   api.use('/app', webhookAppRoutes(ctx, passport));
+  api.use('/portal', paymentAuthenticationRoutes(ctx, passport));
+  api.use('/app', notificationAppRoutes(ctx, passport));
   api.use('/psa', psaRoutes(ctx, passport));
   api.use('/docs', apiDocsRoutes());
   api.use(apiNotFound);

@@ -21,6 +21,8 @@ export const settingsSchema = z
         achMaxRetries: z.number().int().min(0).max(3),
         /** Invoices above this amount (minor units) are never charged automatically; null = no limit. */
         maxAmount: z.number().int().positive().nullable(),
+        /** Email clients this many days before an automatic charge; null = no notice (the default). */
+        upcomingNoticeDays: z.number().int().min(1).max(14).nullable().default(null),
       })
       .strict(),
     partialPayments: z.object({ allowed: z.boolean(), minimum: z.number().int().min(0) }).strict(),
@@ -33,7 +35,7 @@ export type InstallationSettings = z.infer<typeof settingsSchema>;
 
 export const DEFAULT_SETTINGS: InstallationSettings = {
   paymentMethods: { card: true, usBankAccount: true },
-  autopay: { runAt: '09:00', retryScheduleDays: [3, 5, 7], achMaxRetries: 1, maxAmount: null },
+  autopay: { runAt: '09:00', retryScheduleDays: [3, 5, 7], achMaxRetries: 1, maxAmount: null, upcomingNoticeDays: null },
   partialPayments: { allowed: false, minimum: 0 },
   underpaymentTolerance: 0,
 };

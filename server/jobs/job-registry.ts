@@ -6,6 +6,7 @@ import { purgeExpiredSessions } from '../auth/sessions';
 import type { AppContext } from '../http/context';
 import { mappingImportJob } from '../mapping/mapping-import-job';
 import { deliverEmailsJob } from '../email/email-job';
+import { sendNotificationsJob } from '../notifications/notifications-job';
 import { psaWriteBackJob } from '../outbox/psa-write-back-job';
 import { verificationReminderJob } from '../portal-payment-methods/verification-reminder-job';
 import { refreshOAuthTokensJob } from '../stripe/stripe-jobs';
@@ -35,4 +36,4 @@ export const purgeSessionsJob: JobDefinition = {
   },
 };
 
-export const jobDefinitions: readonly JobDefinition[] = [purgeSessionsJob, mappingImportJob, psaWriteBackJob, processWebhookEventsJob, webhookDriftSweepJob, refreshOAuthTokensJob, deliverEmailsJob, verificationReminderJob, autopayTickJob, autopayRunJob];
+export const jobDefinitions: readonly JobDefinition[] = [purgeSessionsJob, mappingImportJob, psaWriteBackJob, processWebhookEventsJob, webhookDriftSweepJob, refreshOAuthTokensJob, deliverEmailsJob, verificationReminderJob, autopayTickJob, autopayRunJob, sendNotificationsJob];

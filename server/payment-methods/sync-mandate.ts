@@ -1,4 +1,5 @@
 import type Stripe from 'stripe';
+import { pauseAutopayForMethod } from '../notifications/pause-autopay-for-method';
 import { claimSyncWrite, takeSyncTicket } from '../stripe/sync-ticket';
 import { idOf, type StripeSyncOptions, type SyncOutcome } from '../stripe/stripe-sync-options';
 
@@ -24,10 +25,10 @@ export function mapMandateStatus(mandate: Pick<Stripe.Mandate, 'status'>): Manda
 
 /**
  * Records a mandate's status on the payment method it authorizes (payment_methods.mandate_status).
- * An `inactive` mandate (revoked by the customer, or voided by an ACH dispute) is the mark the
- * autopay module pauses on; this function only records it. Idempotent and order-independent (sync
- * tickets; inactive is final in Stripe and here). Never pauses autopay, never detaches the method,
- * never touches methods Settle does not know.
+ * An `inactive` mandate (revoked by the customer, or voided by an ACH dispute) pauses autopay of the
+ * client whose autopay method it is (pauseAutopayForMethod, same transaction). Idempotent and
+ * order-independent (sync tickets; inactive is final in Stripe and here). Never turns autopay off,
+ * never detaches the method, never touches methods Settle does not know.
  */
 export async function syncMandate(options: SyncMandateOptions): Promise<{ outcome: SyncOutcome }> {
   const { scope, stripe, clock, mandateId } = options;
@@ -52,7 +53,10 @@ export async function syncMandate(options: SyncMandateOptions): Promise<{ outcom
       .where((q) => q.whereNull('mandate_status').orWhereNot('mandate_status', 'inactive'))
       .where((q) => q.whereRaw('mandate_status is distinct from ?', [status]).orWhereRaw('mandate_id is distinct from ?', [mandateId]))
       .update({ mandate_id: mandateId, mandate_status: status, mandate_status_changed_at: now, updated_at: now });
-    if (updated && status === 'inactive') options.logger.info({ paymentMethodRowId: row.id, mandateId }, 'mandate inactive: autopay on this method must pause');
+    if (updated && status === 'inactive') {
+      options.logger.info({ paymentMethodRowId: row.id, mandateId }, 'mandate inactive: autopay on this method pauses');
+      await pauseAutopayForMethod(tx, row.id, { publicUrl: options.publicUrl }, clock);
+    }
     return { outcome: updated ? ('updated' as const) : ('unchanged' as const) };
   });
 }

@@ -1,3 +1,4 @@
+import { pauseAutopayForMethod } from '../notifications/pause-autopay-for-method';
 import { claimSyncWrite, takeSyncTicket } from '../stripe/sync-ticket';
 import { changedColumns, type StripeSyncOptions, type SyncOutcome } from '../stripe/stripe-sync-options';
 import { paymentMethodDisplay } from './payment-method-display';
@@ -12,7 +13,7 @@ export interface SyncPaymentMethodOptions extends StripeSyncOptions {
  * belongs to no customer. Idempotent and order-independent (sync tickets); detached is final (Stripe
  * cannot re-attach a detached method). Never touches methods Settle does not know, never attaches or
  * detaches anything in Stripe, never changes the verification status of an attached method (that is
- * the SetupIntent's), never changes autopay (the autopay module reads the status).
+ * the SetupIntent's); autopay on a method that became detached is paused, never turned off or moved.
  */
 export async function syncPaymentMethod(options: SyncPaymentMethodOptions): Promise<{ outcome: SyncOutcome }> {
   const { scope, stripe, clock, paymentMethodId } = options;
@@ -29,6 +30,8 @@ export async function syncPaymentMethod(options: SyncPaymentMethodOptions): Prom
     const changes = changedColumns(current, next);
     if (Object.keys(changes).length === 0) return { outcome: 'unchanged' as const };
     await tx.from('payment_methods').where({ id: known.id }).update({ ...changes, updated_at: now });
+    // Detached in Stripe: it can never be charged again; autopay on it pauses (no-op for other methods).
+    if (changes.status === 'detached') await pauseAutopayForMethod(tx, known.id, { publicUrl: options.publicUrl }, clock);
     return { outcome: 'updated' as const };
   });
 }

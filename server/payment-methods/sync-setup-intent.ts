@@ -1,3 +1,4 @@
+import { pauseAutopayForMethod } from '../notifications/pause-autopay-for-method';
 import { claimSyncWrite, takeSyncTicket } from '../stripe/sync-ticket';
 import { changedColumns, idOf, type StripeSyncOptions, type SyncOutcome } from '../stripe/stripe-sync-options';
 import { mapSetupIntent, type PaymentMethodStatus } from './map-setup-intent-status';
@@ -15,7 +16,8 @@ export interface SyncSetupIntentOptions extends StripeSyncOptions {
  *
  * Idempotent and order-independent (sync tickets). Never touches a SetupIntent Settle did not
  * create (no row: no Stripe call), never revives a detached method, never makes a method active
- * before Stripe says `succeeded`, never changes the default method or autopay settings.
+ * before Stripe says `succeeded`, never changes the default method; autopay is only ever paused (when
+ * the autopay method's verification fails), never turned off or moved.
  */
 export async function syncSetupIntent(options: SyncSetupIntentOptions): Promise<{ outcome: SyncOutcome; paymentMethodRowId?: string }> {
   const { scope, stripe, clock, setupIntentId } = options;
@@ -43,6 +45,8 @@ export async function syncSetupIntent(options: SyncSetupIntentOptions): Promise<
     const changes = changedColumns(current, next);
     if (Object.keys(changes).length === 0) return { outcome: 'unchanged' as const, paymentMethodRowId: known.id };
     await tx.from('payment_methods').where({ id: known.id }).update({ ...changes, updated_at: now });
+    // A failed or expired verification of the autopay method pauses autopay (no-op for any other method).
+    if (changes.status === 'verification_failed' || changes.status === 'expired') await pauseAutopayForMethod(tx, known.id, { publicUrl: options.publicUrl }, clock);
     return { outcome: 'updated' as const, paymentMethodRowId: known.id };
   });
 }

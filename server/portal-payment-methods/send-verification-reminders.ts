@@ -1,13 +1,17 @@
 // Reminds clients to verify a bank account before its micro-deposit window closes: once per method,
 // when the deadline is less than 3 days away, to the client's portal users and billing contacts.
 // The email is queued in the same transaction that marks the reminder sent, so a crash can neither
-// lose the reminder nor send it twice (the outbox dedupe key makes a re-run a no-op too).
+// lose the reminder nor send it twice (the notice's event key makes a re-run a no-op too). Reminders
+// are non-essential: each carries a one-click unsubscribe link, and people who unsubscribed are
+// left out.
 import { recordAudit } from '../audit/record-audit';
 import type { Clock } from '../clock';
 import { InstallationScope } from '../db/tenant-scope';
-import { enqueueEmail } from '../email/enqueue-email';
 import { verificationReminderEmail } from '../email/templates';
 import type { AppContext } from '../http/context';
+import { noticeEnv } from '../notifications/notice-env';
+import { clientRecipients } from '../notifications/recipients';
+import { sendNotice } from '../notifications/send-notice';
 import { paymentMethodLabel } from '../payment-methods/payment-method-display';
 import { VERIFICATION_WINDOW_DAYS, verificationExpiresAt, type PaymentMethodRow } from './payment-method-view';
 
@@ -26,23 +30,6 @@ export interface VerificationRemindersResult {
   /** Methods with nobody to write to (marked anyway, so they are not retried every hour). */
   noRecipient: number;
   failed: number;
-}
-
-/** Who hears about a client's billing: active portal users and billing contacts, else the client's email. */
-export async function clientBillingRecipients(scope: InstallationScope, clientId: string): Promise<string[]> {
-  const client = scope.forClient(clientId);
-  const users = (await client.from('portal_users').whereNull('disabled_at').whereNotNull('password_hash').select('email')) as Array<{ email: string }>;
-  const contacts = (await client.from('client_contacts').where({ is_billing: true }).select('email')) as Array<{ email: string }>;
-  const seen = new Map<string, string>();
-  for (const { email } of [...users, ...contacts]) {
-    const key = email.trim().toLowerCase();
-    if (key && !seen.has(key)) seen.set(key, email.trim());
-  }
-  if (seen.size === 0) {
-    const row = (await client.from('clients').first('email')) as { email: string | null } | undefined;
-    if (row?.email?.trim()) seen.set(row.email.trim().toLowerCase(), row.email.trim());
-  }
-  return [...seen.values()];
 }
 
 /**
@@ -93,24 +80,31 @@ async function remindOne(ctx: AppContext, method: DueMethod, clock: Clock): Prom
     if (!row || row.status !== 'pending_verification' || row.verification_reminder_sent_at !== null || !row.microdeposit_type) return null;
     const inst = (await scope.db('installations').where({ id: method.installation_id }).first('name', 'timezone')) as { name: string; timezone: string };
     const client = (await scope.from('clients').where({ id: method.client_id }).first('name')) as { name: string };
-    const recipients = await clientBillingRecipients(scope, method.client_id);
-    const content = verificationReminderEmail({
-      mspName: inst.name,
-      clientName: client.name,
-      bankLabel: paymentMethodLabel(row),
-      deadline: verificationExpiresAt(row),
-      timezone: inst.timezone,
-      verifyUrl: `${ctx.config.publicUrl}/portal/payment-methods/${row.id}/verify`,
-    });
-    let queued = 0;
-    for (const to of recipients) {
-      const out = await enqueueEmail(
-        scope,
-        { to, subject: content.subject, text: content.text, html: content.html, kind: content.kind, dedupeKey: `verification-reminder:${row.id}:${to.toLowerCase()}`, clientId: method.client_id },
-        clock,
-      );
-      if (out) queued++;
-    }
+    const recipients = await clientRecipients(scope, method.client_id);
+    const notice = await sendNotice(
+      scope,
+      {
+        eventKey: `verification-reminder:${row.id}`,
+        category: 'verification_reminder',
+        clientId: method.client_id,
+        subjectType: 'payment_method',
+        subjectId: row.id,
+        recipients,
+        render: (unsubscribeUrl) =>
+          verificationReminderEmail({
+            mspName: inst.name,
+            clientName: client.name,
+            bankLabel: paymentMethodLabel(row),
+            deadline: verificationExpiresAt(row),
+            timezone: inst.timezone,
+            verifyUrl: `${ctx.config.publicUrl}/portal/payment-methods/${row.id}/verify`,
+            unsubscribeUrl,
+          }),
+      },
+      noticeEnv(ctx),
+      clock,
+    );
+    const queued = notice?.queued ?? 0;
     const now = clock.now();
     await scope.from('payment_methods').where({ id: row.id }).update({ verification_reminder_sent_at: now, updated_at: now });
     await recordAudit(
@@ -121,7 +115,7 @@ async function remindOne(ctx: AppContext, method: DueMethod, clock: Clock): Prom
         subjectType: 'payment_method',
         subjectId: row.id,
         clientId: method.client_id,
-        details: { recipients: recipients.length, deadline: verificationExpiresAt(row).toISOString() },
+        details: { recipients: queued, unsubscribed: notice?.suppressed ?? 0, deadline: verificationExpiresAt(row).toISOString() },
       },
       clock,
     );

@@ -17,6 +17,7 @@ import { ContactsCard } from './contacts-card';
 import { PortalAccessCard, withLiveAccess, type PortalAccessByContact } from './portal-access-card';
 import type { ClientDetail, TechnicianInvoice } from './types';
 import { useClient } from './use-clients';
+import { AutopayPauseNotice } from '../notifications/autopay-pause-notice';
 
 const INVOICES_PAGE_SIZE = 25;
 
@@ -162,6 +163,7 @@ export function ClientPage() {
     <>
       <title>{`${client.name} · Settle`}</title>
       <ClientHeader client={client} />
+      <AutopayPauseNotice clientId={client.id} />
       <div className="stats">
         <StatCard
           label="Open balance"

@@ -38,6 +38,20 @@ function StatusBadge({ status }: { status: MailboxEmail['status'] }) {
   }
 }
 
+/** Essential mail is always sent; notifications carry an unsubscribe link and honour it. */
+function kindLabel(kind: MailboxEmail['kind']): string {
+  switch (kind) {
+    case 'transactional':
+      return 'Essential — always sent';
+    case 'notification':
+      return 'Notification — recipients can unsubscribe';
+    default: {
+      const unknown: never = kind;
+      return String(unknown);
+    }
+  }
+}
+
 /** Links open in a new tab; the sandbox keeps scripts, forms and same-origin access out. */
 function frameDocument(html: string): string {
   const base = '<base target="_blank">';
@@ -71,6 +85,10 @@ function EmailView({ email }: { email: MailboxEmail }) {
               <dd>
                 <StatusBadge status={email.status} />
               </dd>
+            </div>
+            <div>
+              <dt>Type</dt>
+              <dd>{kindLabel(email.kind)}</dd>
             </div>
           </dl>
           {email.lastError && <p className="field__error">{email.lastError}</p>}
@@ -120,7 +138,7 @@ export function MailboxPage() {
       description={
         mailbox.data?.smtpConfigured
           ? 'The latest emails Settle sent for your installation, as they were sent.'
-          : 'No SMTP server is set up, so emails are kept here instead of being sent. Open invite and password-reset links from here.'
+          : 'No SMTP server is set up, so emails are kept here instead of being sent. Open invite, password-reset and payment links from here.'
       }
       actions={
         <button type="button" className="btn btn--secondary" onClick={mailbox.reload} aria-disabled={mailbox.loading}>

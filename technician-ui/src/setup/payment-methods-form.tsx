@@ -19,6 +19,7 @@ type FieldKey =
   | 'autopay.retryScheduleDays'
   | 'autopay.achMaxRetries'
   | 'autopay.maxAmount'
+  | 'autopay.upcomingNoticeDays'
   | 'underpaymentTolerance';
 
 /** Server paths, most specific first: `autopay.retryScheduleDays.1` belongs to the schedule input. */
@@ -31,6 +32,7 @@ const FIELD_KEYS: FieldKey[] = [
   'autopay.retryScheduleDays',
   'autopay.achMaxRetries',
   'autopay.maxAmount',
+  'autopay.upcomingNoticeDays',
   'underpaymentTolerance',
 ];
 
@@ -44,6 +46,7 @@ const FOCUS_ORDER: FieldKey[] = [
   'autopay.retryScheduleDays',
   'autopay.achMaxRetries',
   'autopay.maxAmount',
+  'autopay.upcomingNoticeDays',
   'underpaymentTolerance',
 ];
 
@@ -58,6 +61,8 @@ interface FormValues {
   retryDays: string;
   achMaxRetries: string;
   maxAmount: string;
+  /** '' = no notice. */
+  upcomingNoticeDays: string;
   tolerance: string;
 }
 
@@ -71,6 +76,7 @@ function initialValues(settings: InstallationSettingsView): FormValues {
     retryDays: settings.autopay.retryScheduleDays.join(', '),
     achMaxRetries: String(settings.autopay.achMaxRetries),
     maxAmount: settings.autopay.maxAmount === null ? '' : formatMoneyInput(settings.autopay.maxAmount, settings.currency),
+    upcomingNoticeDays: settings.autopay.upcomingNoticeDays === null ? '' : String(settings.autopay.upcomingNoticeDays),
     tolerance: formatMoneyInput(settings.underpaymentTolerance, settings.currency),
   };
 }
@@ -119,6 +125,7 @@ function validate(values: FormValues, settings: InstallationSettingsView): { inp
         retryScheduleDays: days ?? [],
         achMaxRetries: Number(values.achMaxRetries),
         maxAmount,
+        upcomingNoticeDays: values.upcomingNoticeDays === '' ? null : Number(values.upcomingNoticeDays),
       },
       partialPayments: settings.partialPayments,
       underpaymentTolerance: tolerance,
@@ -437,6 +444,30 @@ export function PaymentMethodsForm({ settings, readOnly, onSaved, onBack }: Paym
               <p className="field__hint" id={`${ids('autopay.maxAmount')}-hint`}>
                 Larger invoices are never charged automatically; the client pays them in the portal. Leave empty for no
                 limit.
+              </p>
+            </div>
+            <div className="field">
+              <label className="field__label" htmlFor={ids('autopay.upcomingNoticeDays')}>
+                Email clients before an automatic charge
+              </label>
+              <select
+                id={ids('autopay.upcomingNoticeDays')}
+                data-field="autopay.upcomingNoticeDays"
+                className="input"
+                value={values.upcomingNoticeDays}
+                onChange={(event) => set('upcomingNoticeDays', event.target.value)}
+                aria-invalid={errors['autopay.upcomingNoticeDays'] ? true : undefined}
+                aria-describedby={describedBy('autopay.upcomingNoticeDays', `${ids('autopay.upcomingNoticeDays')}-hint`)}
+              >
+                <option value="">No notice</option>
+                <option value="1">1 day before</option>
+                <option value="3">3 days before</option>
+                <option value="5">5 days before</option>
+                <option value="7">7 days before</option>
+              </select>
+              <FieldError id={errorId('autopay.upcomingNoticeDays')} message={errors['autopay.upcomingNoticeDays']} />
+              <p className="field__hint" id={`${ids('autopay.upcomingNoticeDays')}-hint`}>
+                Clients can unsubscribe from these notices. Receipts and failed-payment emails are always sent.
               </p>
             </div>
           </div>
