@@ -23,7 +23,7 @@ beforeAll(async () => {
   app = await startTestApp({
     env: { PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, JOBS_ENABLED: 'true' },
     jobs: [],
-    stripeEmulator: { bankSettlementDelayMs: 300, webhooks: { retryInitialDelayMs: 50, outOfOrder: true, duplicateRate: 1, batchWindowMs: 100 } },
+    stripeEmulator: { bankSettlementDelayMs: 60_000, webhooks: { retryInitialDelayMs: 50, outOfOrder: true, duplicateRate: 1, batchWindowMs: 100 } },
   });
 });
 afterAll(() => app?.close());
@@ -36,6 +36,8 @@ describe('portal payment settled by webhooks only', () => {
     const inv = await makeInvoice(p.inst.scope, p.client.id, { total: 64_000 });
     const res = await p.agent.post('/api/portal/payments', { invoiceIds: [inv.id], paymentMethodId: bank.id });
     expect(res.body.payment.status).toBe('processing');
+    // The bank settles the debit when the emulator's clock says so, not when a loaded machine gets round to it.
+    app.emulator!.control.advanceTime(120);
     const knex = app.db.database.knex;
     const until = Date.now() + 20_000;
     let row: { status: string; amount_paid: number } | undefined;
