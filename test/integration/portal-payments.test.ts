@@ -11,7 +11,7 @@ let app: TestApp;
 let p: Awaited<ReturnType<typeof makePayingClient>>;
 
 beforeAll(async () => {
-  app = await startTestApp({ stripeEmulator: { bankSettlementDelayMs: 200 } });
+  app = await startTestApp({ stripeEmulator: { bankSettlementDelayMs: 60_000 } });
   p = await makePayingClient(app);
 });
 afterAll(() => app?.close());
@@ -105,6 +105,7 @@ describe('paying with a saved method (the server confirms)', () => {
     const page = await p.agent.get(`/api/portal/invoices/${inv.id}`);
     expect(page.body.invoice).toMatchObject({ payable: false, paymentInFlight: { id: res.body.payment.id, status: 'processing' } });
 
+    app.emulator!.control.advanceTime(120); // the bank clears the debit
     const settled = await waitFor(
       async () => (await p.agent.post(`/api/portal/payments/${res.body.payment.id}/refresh`, {})).body.payment,
       (pay: { status: string }) => pay.status === 'succeeded',
