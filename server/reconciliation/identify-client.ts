@@ -36,7 +36,7 @@ export interface Payer {
 
 export interface ClientLike {
   name: string;
-  email: string | null;
+  email?: string | null;
 }
 
 /** "Contoso Dental Group, L.L.C." → "contoso dental group". */

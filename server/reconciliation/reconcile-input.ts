@@ -87,3 +87,11 @@ export function describeInputProblems(error: z.ZodError): string[] {
     return `${path || '(input)'}: ${issue.message}`;
   });
 }
+
+export type ParseResult = { ok: true; input: ParsedReconcileInput } | { ok: false; problems: string[] };
+
+/** Validates already-decoded JSON; the CLI and the database side call this before `reconcile`. */
+export function parseReconcileInput(json: unknown): ParseResult {
+  const parsed = reconcileInputSchema.safeParse(json);
+  return parsed.success ? { ok: true, input: parsed.data } : { ok: false, problems: describeInputProblems(parsed.error) };
+}
