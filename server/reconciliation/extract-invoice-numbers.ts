@@ -124,6 +124,24 @@ export function scanReference(reference: string | null, isKnown: (key: string) =
   return out;
 }
 
+/**
+ * Whether two keys are one typo apart: one digit changed, added or dropped, or two adjacent digits
+ * swapped (optimal string alignment distance ≤ 1). Used to prefer, among invoices the amount fits,
+ * the one whose number a mistyped reference is closest to.
+ */
+export function isOneTypoApart(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (a.length === b.length) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true; // one changed
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2); // two swapped
+  }
+  const [long, short] = a.length > b.length ? [a, b] : [b, a];
+  return long.slice(i + 1) === short.slice(i); // one added or dropped
+}
+
 export interface InvoiceNumberMention {
   /** The known invoice number as given (e.g. "INV-001043"). */
   number: string;

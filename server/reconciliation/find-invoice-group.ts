@@ -27,6 +27,52 @@ export interface SearchBudget {
 export const GROUP_SEARCH_BUDGET = 50_000;
 export const MAX_GROUP_SIZE = 5;
 
+interface Search {
+  value: number[];
+  prefix: number[];
+  n: number;
+  lo: number;
+  hi: number;
+  budget: SearchBudget;
+  found: number[][];
+  chosen: number[];
+  exhausted: boolean;
+}
+
+/** Depth-first over sorted amounts, picking `left` more from `start` on; stops at two solutions. */
+function search(s: Search, start: number, left: number, sum: number): void {
+  if (s.found.length >= 2 || s.exhausted) return;
+  if (--s.budget.left < 0) {
+    s.exhausted = true;
+    return;
+  }
+  const { value, prefix, n } = s;
+  if (left === 1) {
+    // The last member: binary search for the smallest index ≥ start whose value ≥ lo - sum.
+    let a = start;
+    let b = n;
+    while (a < b) {
+      const mid = (a + b) >> 1;
+      if (value[mid]! < s.lo - sum) a = mid + 1;
+      else b = mid;
+    }
+    for (let j = a; j < n && value[j]! <= s.hi - sum && s.found.length < 2; j++) {
+      if (j > a && value[j] === value[j - 1]) continue;
+      s.found.push([...s.chosen, j]);
+    }
+    return;
+  }
+  for (let j = start; j <= n - left; j++) {
+    if (j > start && value[j] === value[j - 1]) continue;
+    if (sum + prefix[j + left]! - prefix[j]! > s.hi) break;
+    if (sum + value[j]! + prefix[n]! - prefix[n - left + 1]! < s.lo) continue;
+    s.chosen.push(j);
+    search(s, j + 1, left - 1, sum + value[j]!);
+    s.chosen.pop();
+    if (s.found.length >= 2 || s.exhausted) return;
+  }
+}
+
 /**
  * `amounts` are open amounts in age order (oldest first); the returned members are indexes into it,
  * in age order. Sizes from `minSize` to `maxSize` are tried, the smallest with a solution wins.
@@ -51,51 +97,26 @@ export function findInvoiceGroup(
   for (let size = minSize; size <= Math.min(maxSize, n); size++) {
     if (prefix[size]! > hi) break; // even the smallest `size` amounts overshoot
     if (prefix[n]! - prefix[n - size]! < lo) continue; // even the largest fall short
-    const found: number[][] = [];
-    const chosen: number[] = [];
-    let exhausted = false;
-
-    const lastMember = (start: number, sum: number) => {
-      // Smallest index ≥ start whose value ≥ lo - sum.
-      let a = start;
-      let b = n;
-      while (a < b) {
-        const mid = (a + b) >> 1;
-        if (value[mid]! < lo - sum) a = mid + 1;
-        else b = mid;
-      }
-      for (let j = a; j < n && value[j]! <= hi - sum && found.length < 2; j++) {
-        if (j > a && value[j] === value[j - 1]) continue;
-        found.push([...chosen, j]);
-      }
-    };
-
-    const search = (start: number, left: number, sum: number): void => {
-      if (found.length >= 2 || exhausted) return;
-      if (--budget.left < 0) {
-        exhausted = true;
-        return;
-      }
-      if (left === 1) {
-        lastMember(start, sum);
-        return;
-      }
-      for (let j = start; j <= n - left; j++) {
-        if (j > start && value[j] === value[j - 1]) continue;
-        if (sum + prefix[j + left]! - prefix[j]! > hi) break;
-        if (sum + value[j]! + prefix[n]! - prefix[n - left + 1]! < lo) continue;
-        chosen.push(j);
-        search(j + 1, left - 1, sum + value[j]!);
-        chosen.pop();
-        if (found.length >= 2 || exhausted) return;
-      }
-    };
-
-    search(0, size, 0);
-    if (exhausted) return { kind: 'limit' };
-    const groups = found.map((g) => g.map((j) => order[j]!).sort((a, b) => a - b));
+    const s: Search = { value, prefix, n, lo, hi, budget, found: [], chosen: [], exhausted: false };
+    search(s, 0, size, 0);
+    if (s.exhausted) return { kind: 'limit' };
+    const groups = s.found.map((g) => g.map((j) => order[j]!).sort((a, b) => a - b));
     if (groups.length === 1) return { kind: 'found', members: groups[0]! };
     if (groups.length > 1) return { kind: 'ambiguous', groups };
   }
   return { kind: 'none' };
+}
+
+/** Width (minor units) on each side of an exact group's amount that must hold no other group. */
+export const EXACT_CONTROL_WIDTH = 25;
+
+/**
+ * Whether groups of up to `size` invoices sum into [lo, hi] — used as a control window next to a
+ * match. When sums of that many invoices are this dense around the amount, hitting the amount is no
+ * evidence (a client with 30 open invoices has 142,506 groups of five), so the match goes to a
+ * person instead. Running out of budget counts as crowded.
+ */
+export function isCrowded(amounts: readonly number[], lo: number, hi: number, size: number, budget: SearchBudget): boolean {
+  if (hi < lo || hi <= 0) return false;
+  return findInvoiceGroup(amounts, Math.max(1, lo), hi, budget, 1, size).kind !== 'none';
 }

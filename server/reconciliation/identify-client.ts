@@ -5,19 +5,18 @@
 //   domain   the client's email domain, unless it is a free-mail domain      0.85 (0.5 when shared)
 //   name     the same company name after normalization (case, accents,
 //            punctuation, "L.L.C.", legal suffixes such as Inc/LLC/Ltd)       0.9
-//            a similar name (trigram + token similarity s ≥ 0.6)             0.85·s
+//            a similar name (token similarity s ≥ 0.6, see below)           0.85·s
 // The engine adds evidence of its own (an invoice number that belongs to one client, an amount that
 // matches one candidate's open invoice) before it decides with `decideClient`.
 //
+// Name similarity is built for how banks show payers — the account holder's name, uppercased,
+// truncated to a field width, suffixes varying, common abbreviations — not for hand-typed typos:
+// tokens match when equal, when one is a prefix of the other (3+ letters: "GRO" ~ "group"), or
+// through a short abbreviation list ("grp" ~ "group"); s = 2·matched / (tokens of both).
+//
 // A client is CERTAIN when its score reaches CERTAIN and leads the next one by at least GAP: a guess
 // between two similar clients is never a certainty, however high both score.
-import {
-  emailDomain,
-  FREE_MAIL_DOMAINS,
-  nameSimilarity,
-  normalizeCompanyName,
-  normalizeEmail,
-} from '../mapping/suggest-matches';
+import { emailDomain, FREE_MAIL_DOMAINS, normalizeCompanyName, normalizeEmail } from '../mapping/suggest-matches';
 
 export const CLIENT_SIGNALS = { email: 0.95, domain: 0.85, sharedDomain: 0.5, name: 0.9, similarNameWeight: 0.85, similarNameMin: 0.6 } as const;
 export const CERTAIN = 0.9;
@@ -28,6 +27,33 @@ const MAX_SCORE = 0.99;
 /** Name tokens shared by more clients than this do not find candidates (e.g. "dental"). */
 const TOKEN_POSTING_CAP = 200;
 const NAME_CANDIDATE_CAP = 20;
+const ABBREVIATIONS: Readonly<Record<string, string>> = {
+  grp: 'group', svc: 'services', svcs: 'services', serv: 'services', assoc: 'associates', assocs: 'associates', mgmt: 'management',
+  intl: 'international', ctr: 'center', cntr: 'center', mfg: 'manufacturing', bros: 'brothers', dent: 'dental', med: 'medical',
+  acct: 'accounting', accts: 'accounting', hosp: 'hospital', univ: 'university', natl: 'national', dist: 'distribution',
+};
+
+const tokensOf = (normalized: string) => [...new Set(normalized.split(' ').map((t) => ABBREVIATIONS[t] ?? t))];
+
+function tokensMatch(a: string, b: string): boolean {
+  if (a === b) return true;
+  return Math.min(a.length, b.length) >= 3 && (a.startsWith(b) || b.startsWith(a));
+}
+
+/** Token similarity of two normalized names' tokens in [0, 1] (see the file comment). */
+export function tokenSimilarity(a: readonly string[], b: readonly string[]): number {
+  if (a.length === 0 || b.length === 0) return 0;
+  const used = new Array<boolean>(b.length).fill(false);
+  let matched = 0;
+  for (const t of a) {
+    const j = b.findIndex((u, k) => !used[k] && tokensMatch(t, u));
+    if (j >= 0) {
+      used[j] = true;
+      matched++;
+    }
+  }
+  return (2 * matched) / (a.length + b.length);
+}
 
 export interface Payer {
   name: string | null;
@@ -58,7 +84,7 @@ export class ClientDirectory {
   private readonly byDomain = new Map<string, number[]>();
   private readonly byName = new Map<string, number[]>();
   private readonly byToken = new Map<string, number[]>();
-  private readonly cleanNames: string[] = [];
+  private readonly tokens: string[][] = [];
 
   constructor(private readonly clients: readonly ClientLike[]) {
     clients.forEach((c, i) => {
@@ -68,12 +94,12 @@ export class ClientDirectory {
         const domain = emailDomain(email);
         if (domain && !FREE_MAIL_DOMAINS.has(domain)) push(this.byDomain, domain, i);
       }
-      const clean = c.name.replace(/\.(?=\S)/g, '');
-      this.cleanNames.push(clean);
-      const normalized = normalizeCompanyName(clean);
+      const normalized = normalizePayerName(c.name);
+      const tokens = normalized ? tokensOf(normalized) : [];
+      this.tokens.push(tokens);
       if (!normalized) return;
       push(this.byName, normalized, i);
-      for (const t of new Set(normalized.split(' '))) push(this.byToken, t, i);
+      for (const t of tokens) push(this.byToken, t, i);
     });
   }
 
@@ -91,21 +117,29 @@ export class ClientDirectory {
         add(i, sameDomain.length === 1 ? CLIENT_SIGNALS.domain : CLIENT_SIGNALS.sharedDomain);
       }
     }
-    const cleanPayer = payer.name?.replace(/\.(?=\S)/g, '') ?? '';
-    const normalized = normalizeCompanyName(cleanPayer);
+    const normalized = normalizePayerName(payer.name ?? '');
     if (normalized) {
       const exact = this.byName.get(normalized) ?? [];
       for (const i of exact) add(i, CLIENT_SIGNALS.name);
+      const tokens = tokensOf(normalized);
       const overlap = new Map<number, number>();
-      for (const t of new Set(normalized.split(' '))) {
+      for (const t of tokens) {
         const posting = this.byToken.get(t) ?? [];
         if (posting.length > TOKEN_POSTING_CAP) continue;
         for (const i of posting) overlap.set(i, (overlap.get(i) ?? 0) + 1);
       }
-      const ranked = [...overlap.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, NAME_CANDIDATE_CAP);
-      for (const [i] of ranked) {
+      // Only clients sharing nearly as many tokens as the best ones can reach the similarity floor.
+      let best = 0;
+      for (const count of overlap.values()) if (count > best) best = count;
+      const top: number[] = [];
+      const next: number[] = [];
+      for (const [i, count] of overlap) {
+        if (count === best) top.push(i);
+        else if (count === best - 1) next.push(i);
+      }
+      for (const i of [...top, ...next].slice(0, NAME_CANDIDATE_CAP)) {
         if (exact.includes(i)) continue;
-        const s = nameSimilarity(cleanPayer, this.cleanNames[i]!);
+        const s = tokenSimilarity(tokens, this.tokens[i]!);
         if (s >= CLIENT_SIGNALS.similarNameMin) add(i, CLIENT_SIGNALS.similarNameWeight * s);
       }
     }

@@ -5,200 +5,194 @@
 //   (4) an underpayment within the tolerance    → tolerance (+ a write-off of the difference)
 //   (5) otherwise oldest invoices fully funded  → oldest_first (+ the rest to credit)
 // with guards that send the payment to a person instead: a reference that contradicts the amount,
-// names a paid or unknown invoice, several different groups that fit, or an amount just short of an
-// invoice by more than the tolerance. PURE: reads the book, never changes it (the caller applies).
-import type { ExceptionReason } from './exception-reasons';
-import { findInvoiceGroup, type SearchBudget } from './find-invoice-group';
+// names a paid or unknown invoice, several different groups that fit, a match in a crowd of
+// near-matches, or an amount just short of an invoice by more than the tolerance.
+// PURE: reads the book, never changes it (the caller applies the decision). A class rather than
+// closures because it runs 100,000 times a run and each closure would be allocated every time.
+import { exception, NEAR_MISS_SHARE, RULE_CONFIDENCE, type ClientPayment, type Decision, type NamedInvoice, type PlannedAllocation, type PlannedSuggestion } from './decision';
+import { isOneTypoApart } from './extract-invoice-numbers';
+import { EXACT_CONTROL_WIDTH, findInvoiceGroup, isCrowded, type SearchBudget } from './find-invoice-group';
 import type { InvoiceBook } from './invoice-book';
 
-export type AllocationRule = 'invoice_number' | 'exact_amount' | 'group' | 'tolerance' | 'oldest_first';
-
-/** Confidence of each rule's decision, before it is multiplied by the confidence in the client. */
-export const RULE_CONFIDENCE = {
-  invoiceNumber: 1,
-  /** A bare number, or one read through OCR-like letters. */
-  invoiceNumberLoose: 0.9,
-  /** Fewer funds than the named invoices: they are paid partly, oldest first. */
-  partial: 0.9,
-  exactAmount: 0.95,
-  /** Several open invoices have the amount; the oldest is paid. */
-  exactAmountOldestOfSeveral: 0.9,
-  /** The reference names an unknown number (a typo?) but the amount fits one invoice exactly. */
-  exactAmountDespiteUnknownNumber: 0.8,
-  /** By group size 2, 3, 4, 5. */
-  group: [0.9, 0.85, 0.8, 0.75],
-  tolerance: 0.85,
-  /** What is left after the named invoices, matched exactly by rule 2/3. */
-  remainder: 0.8,
-  oldestFirst: 0.7,
-} as const;
-
-/** An amount this close below one invoice (share of the invoice) is a fee or a short payment, not rule 5. */
-export const NEAR_MISS_SHARE = 0.05;
-
-export interface PlannedAllocation {
-  invoice: number;
-  amount: number;
-  rule: AllocationRule;
-  confidence: number;
-}
-
-export interface PlannedSuggestion {
-  client: number;
-  invoices: number[];
-  score: number;
-}
-
-export type Decision =
-  | { kind: 'apply'; client: number; allocations: PlannedAllocation[]; credit: number; writeOffs: Array<{ invoice: number; amount: number }> }
-  | { kind: 'exception'; reason: ExceptionReason; suggestions: PlannedSuggestion[] };
-
-export interface NamedInvoice {
-  invoice: number;
-  /** Strong and read without OCR-like letters. */
-  sure: boolean;
-  strong: boolean;
-}
-
-export interface ClientPayment {
-  client: number;
-  /** How sure Settle is about the client (1 when the payment came with one). */
-  clientConfidence: number;
-  currency: string;
-  amount: number;
-  named: readonly NamedInvoice[];
-  /** The reference names, with a marker, a number no invoice has. */
-  unknownNumber: boolean;
-}
-
 const round3 = (n: number) => Math.round(n * 1000) / 1000;
-
-export function exception(reason: ExceptionReason, suggestions: PlannedSuggestion[] = []): Decision {
-  return { kind: 'exception', reason, suggestions };
-}
+type WriteOff = { invoice: number; amount: number };
 
 /** Decides one payment of a known client. `tolerance` is the installation's, in minor units. */
 export function matchClientPayment(p: ClientPayment, book: InvoiceBook, tolerance: number, budget: SearchBudget): Decision {
-  const c = p.clientConfidence;
-  const conf = (rule: number) => round3(c * rule);
-  const apply = (allocations: PlannedAllocation[], credit = 0, writeOffs: Array<{ invoice: number; amount: number }> = []): Decision => ({
-    kind: 'apply', client: p.client, allocations, credit, writeOffs,
-  });
-  const suggest = (invoices: number[], score: number, client = p.client): PlannedSuggestion => ({ client, invoices, score: round3(c * score) });
+  return new ClientPaymentRules(p, book, tolerance, budget).decide();
+}
 
-  const own = p.named.filter((n) => book.client[n.invoice] === p.client);
-  const others = p.named.filter((n) => book.client[n.invoice] !== p.client && n.strong);
-  if (own.length === 0 && others.length > 0) {
+class ClientPaymentRules {
+  constructor(
+    private readonly p: ClientPayment,
+    private readonly book: InvoiceBook,
+    private readonly tolerance: number,
+    private readonly budget: SearchBudget,
+  ) {}
+
+  decide(): Decision {
+    const { p, book } = this;
+    const own = p.named.filter((n) => book.client[n.invoice] === p.client);
+    const others = p.named.filter((n) => book.client[n.invoice] !== p.client && n.strong);
+    if (own.length === 0 && others.length > 0) return this.otherClientsInvoices(others);
+    const sameCurrency = own.filter((n) => book.currency[n.invoice] === p.currency);
+    if (own.length > 0 && sameCurrency.length === 0) return exception('currency_mismatch', [this.suggest(own.map((n) => n.invoice), 0.3)]);
+    const openNamed = sameCurrency.filter((n) => book.open[n.invoice]! > 0).sort((a, b) => a.invoice - b.invoice);
+    const paidNamed = sameCurrency.filter((n) => book.open[n.invoice] === 0).map((n) => n.invoice);
+    const open = book.openFor(p.client, p.currency);
+    const total = openNamed.reduce((s, n) => s + book.open[n.invoice]!, 0);
+    if (paidNamed.length > 0 && p.amount !== total) {
+      const fits = open.filter((i) => book.open[i] === p.amount).slice(0, 1);
+      return exception('invoice_already_paid', [this.suggest(paidNamed, 0.4), ...(fits.length ? [this.suggest(fits, 0.3)] : [])]);
+    }
+    if (openNamed.length === 0) return this.amountRules(open);
+    return this.namedInvoices(openNamed, total, open);
+  }
+
+  /** Rule 1 with open invoices of the client named; `total` is their open sum. */
+  private namedInvoices(openNamed: NamedInvoice[], total: number, open: readonly number[]): Decision {
+    const { p, book } = this;
+    const full = (n: NamedInvoice): PlannedAllocation => ({
+      invoice: n.invoice,
+      amount: book.open[n.invoice]!,
+      rule: 'invoice_number',
+      confidence: this.conf(n.sure ? RULE_CONFIDENCE.invoiceNumber : RULE_CONFIDENCE.invoiceNumberLoose),
+    });
+    if (p.amount === total) return this.apply(openNamed.map(full));
+    if (p.amount < total && total - p.amount <= this.tolerance) {
+      const tolerated = this.withTolerance(openNamed.map((n) => n.invoice));
+      if (tolerated) return tolerated;
+    }
+    const named = new Set(openNamed.map((n) => n.invoice));
+    const exactElsewhere = open.find((i) => !named.has(i) && book.open[i] === p.amount);
+    if (exactElsewhere !== undefined) {
+      // The named invoices do not fit the amount but another one does exactly: a mistyped number?
+      return exception('reference_conflict', [this.suggest([exactElsewhere], 0.5), this.suggest([...named], 0.4)]);
+    }
+    if (p.amount < total) {
+      // A partial payment of the named invoices, oldest first.
+      let left = p.amount;
+      const allocations: PlannedAllocation[] = [];
+      for (const n of openNamed) {
+        const amount = Math.min(left, book.open[n.invoice]!);
+        if (amount === 0) break;
+        allocations.push({ invoice: n.invoice, amount, rule: 'invoice_number', confidence: this.conf(RULE_CONFIDENCE.partial) });
+        left -= amount;
+      }
+      return this.apply(allocations);
+    }
+    // More than the named invoices: the rest pays other invoices only when it fits them exactly.
+    const allocations = openNamed.map(full);
+    const rest = p.amount - total;
+    const unnamed = open.filter((i) => !named.has(i));
+    const group = findInvoiceGroup(unnamed.map((i) => book.open[i]!), rest, rest, this.budget);
+    if (group.kind !== 'found') return this.apply(allocations, rest);
+    const rule = group.members.length === 1 ? 'exact_amount' : 'group';
+    for (const m of group.members) allocations.push({ invoice: unnamed[m]!, amount: book.open[unnamed[m]!]!, rule, confidence: this.conf(RULE_CONFIDENCE.remainder) });
+    return this.apply(allocations);
+  }
+
+  /**
+   * Only invoices of other clients are named. If the amount fits them, the payer may be paying for a
+   * sister company: a person decides. If not, the number is most likely mistyped (1034 for 1043) and
+   * the reference is set aside like an unknown number.
+   */
+  private otherClientsInvoices(others: NamedInvoice[]): Decision {
+    const { p, book } = this;
+    const theirs = others.filter((n) => book.currency[n.invoice] === p.currency).reduce((s, n) => s + book.open[n.invoice]!, 0);
     const byClient = new Map<number, number[]>();
     for (const n of others) byClient.set(book.client[n.invoice]!, [...(byClient.get(book.client[n.invoice]!) ?? []), n.invoice]);
-    return exception('reference_conflict', [...byClient].map(([client, invoices]) => suggest(invoices, 0.5, client)));
+    const theirSuggestions = [...byClient].map(([client, invoices]) => this.suggest(invoices, 0.5, client));
+    if (theirs > 0 && p.amount <= theirs && theirs - p.amount <= this.tolerance) return exception('reference_conflict', theirSuggestions);
+    const mentionedKeys = [...p.mentionedKeys, ...others.map((n) => book.keys[n.invoice]!)];
+    return this.untrustedReference(book.openFor(p.client, p.currency), 'reference_conflict', mentionedKeys, theirSuggestions);
   }
-  const sameCurrency = own.filter((n) => book.currency[n.invoice] === p.currency);
-  if (own.length > 0 && sameCurrency.length === 0) return exception('currency_mismatch', [suggest(own.map((n) => n.invoice), 0.3)]);
-  const openNamed = sameCurrency.filter((n) => book.open[n.invoice]! > 0).sort((a, b) => a.invoice - b.invoice);
-  const paidNamed = sameCurrency.filter((n) => book.open[n.invoice] === 0).map((n) => n.invoice);
-  const open = book.openFor(p.client, p.currency);
-  const total = openNamed.reduce((s, n) => s + book.open[n.invoice]!, 0);
 
-  if (paidNamed.length > 0 && p.amount !== total) {
-    const open1 = open.filter((i) => book.open[i] === p.amount).slice(0, 1);
-    return exception('invoice_already_paid', [suggest(paidNamed, 0.4), ...(open1.length ? [suggest(open1, 0.3)] : [])]);
+  /**
+   * The reference names an invoice that is not the payer's or not known: only an exact single-invoice
+   * fit is trusted, and among several of that amount only the one whose number is one typo away.
+   */
+  private untrustedReference(open: readonly number[], reason: 'unknown_invoice' | 'reference_conflict', keys: readonly string[], extra: PlannedSuggestion[]): Decision {
+    const { p, book } = this;
+    const fits = open.filter((i) => book.open[i] === p.amount);
+    const near = fits.filter((i) => keys.some((k) => book.keys[i] !== null && isOneTypoApart(k, book.keys[i]!)));
+    const chosen = fits.length === 1 ? fits[0] : near.length === 1 ? near[0] : undefined;
+    if (chosen !== undefined) return this.apply([{ invoice: chosen, amount: p.amount, rule: 'exact_amount', confidence: this.conf(RULE_CONFIDENCE.exactAmountDespiteUnknownNumber) }]);
+    if (fits.length > 1) return exception('ambiguous_match', [...fits.slice(0, 3).map((i) => this.suggest([i], 0.4)), ...extra]);
+    return exception(reason, extra);
   }
-  if (openNamed.length === 0) return amountRules(p, open, book, tolerance, budget, conf, apply, suggest);
 
-  const namedConf = (n: NamedInvoice) => conf(n.sure ? RULE_CONFIDENCE.invoiceNumber : RULE_CONFIDENCE.invoiceNumberLoose);
-  const namedSet = new Set(openNamed.map((n) => n.invoice));
-  const exactElsewhere = open.filter((i) => !namedSet.has(i) && book.open[i] === p.amount);
-  if (p.amount === total) return apply(openNamed.map((n) => ({ invoice: n.invoice, amount: book.open[n.invoice]!, rule: 'invoice_number', confidence: namedConf(n) })));
-  if (p.amount < total && total - p.amount <= tolerance) {
-    const tolerated = withTolerance(openNamed.map((n) => n.invoice), p.amount, book, conf(RULE_CONFIDENCE.tolerance), apply);
-    if (tolerated) return tolerated;
-  }
-  if (exactElsewhere.length > 0) {
-    // The named invoices do not fit the amount but another one does exactly: a mistyped number?
-    return exception('reference_conflict', [suggest(exactElsewhere.slice(0, 1), 0.5), suggest([...namedSet], 0.4)]);
-  }
-  if (p.amount < total) {
+  /** Rules 2–5 for a payment whose reference names no open invoice of the client. */
+  private amountRules(open: readonly number[]): Decision {
+    const { p, book, tolerance, budget } = this;
+    if (open.length === 0) return exception(book.hasOpenInOtherCurrency(p.client, p.currency) ? 'currency_mismatch' : 'no_open_invoices');
+    if (p.untrusted) return this.untrustedReference(open, p.untrusted, p.mentionedKeys, []);
+    const amounts = open.map((i) => book.open[i]!);
+    const members = (m: number[]) => m.map((k) => open[k]!);
+    const exact = findInvoiceGroup(amounts, p.amount, p.amount, budget);
+    if (exact.kind === 'found') {
+      const size = exact.members.length;
+      const group = members(exact.members);
+      if (size === 1) {
+        const several = open.some((j) => j !== group[0] && book.open[j] === p.amount);
+        return this.apply([{ invoice: group[0]!, amount: p.amount, rule: 'exact_amount', confidence: this.conf(several ? RULE_CONFIDENCE.exactAmountOldestOfSeveral : RULE_CONFIDENCE.exactAmount) }]);
+      }
+      const a = p.amount;
+      if (isCrowded(amounts, a - EXACT_CONTROL_WIDTH, a - 1, size, budget) || isCrowded(amounts, a + 1, a + EXACT_CONTROL_WIDTH, size, budget)) {
+        return exception('ambiguous_match', [this.suggest(group, 0.4)]);
+      }
+      const confidence = this.conf(RULE_CONFIDENCE.group[size - 2]!);
+      return this.apply(group.map((i) => ({ invoice: i, amount: book.open[i]!, rule: 'group', confidence })));
+    }
+    if (exact.kind === 'ambiguous') return exception('ambiguous_match', exact.groups.map((g) => this.suggest(members(g), 0.5)));
+    if (exact.kind === 'limit') return exception('search_limit', [this.suggest(open.slice(0, 5), 0.2)]);
+    if (tolerance > 0) {
+      const near = findInvoiceGroup(amounts, p.amount + 1, p.amount + tolerance, budget);
+      if (near.kind === 'found') {
+        if (isCrowded(amounts, p.amount - 2 * tolerance, p.amount - 1, near.members.length, budget)) return exception('ambiguous_match', [this.suggest(members(near.members), 0.4)]);
+        const tolerated = this.withTolerance(members(near.members));
+        if (tolerated) return tolerated;
+      }
+      if (near.kind === 'ambiguous') return exception('ambiguous_match', near.groups.map((g) => this.suggest(members(g), 0.5)));
+      if (near.kind === 'limit') return exception('search_limit', [this.suggest(open.slice(0, 5), 0.2)]);
+    }
+    const short = open.find((i) => book.open[i]! > p.amount && book.open[i]! - p.amount <= NEAR_MISS_SHARE * book.open[i]!);
+    if (short !== undefined) return exception('underpayment_beyond_tolerance', [this.suggest([short], 0.5)]);
+    // Rule 5: fund the oldest invoices fully while the money lasts; the rest is the client's credit.
     let left = p.amount;
     const allocations: PlannedAllocation[] = [];
-    for (const n of openNamed) {
-      const amount = Math.min(left, book.open[n.invoice]!);
-      if (amount === 0) break;
-      allocations.push({ invoice: n.invoice, amount, rule: 'invoice_number', confidence: conf(RULE_CONFIDENCE.partial) });
-      left -= amount;
+    for (const i of open) {
+      if (book.open[i]! > left) break;
+      allocations.push({ invoice: i, amount: book.open[i]!, rule: 'oldest_first', confidence: this.conf(RULE_CONFIDENCE.oldestFirst) });
+      left -= book.open[i]!;
     }
-    return apply(allocations);
+    return this.apply(allocations, left);
   }
-  // More than the named invoices: the rest pays other invoices only when it fits them exactly.
-  const allocations: PlannedAllocation[] = openNamed.map((n) => ({ invoice: n.invoice, amount: book.open[n.invoice]!, rule: 'invoice_number', confidence: namedConf(n) }));
-  const rest = p.amount - total;
-  const unnamed = open.filter((i) => !namedSet.has(i));
-  const group = findInvoiceGroup(unnamed.map((i) => book.open[i]!), rest, rest, budget);
-  if (group.kind === 'found') {
-    const rule = group.members.length === 1 ? 'exact_amount' : 'group';
-    for (const m of group.members) allocations.push({ invoice: unnamed[m]!, amount: book.open[unnamed[m]!]!, rule, confidence: conf(RULE_CONFIDENCE.remainder) });
-    return apply(allocations);
-  }
-  return apply(allocations, rest);
-}
 
-type Apply = (allocations: PlannedAllocation[], credit?: number, writeOffs?: Array<{ invoice: number; amount: number }>) => Decision;
-type Suggest = (invoices: number[], score: number, client?: number) => PlannedSuggestion;
+  /**
+   * Funds the invoices and writes off the shortfall on the newest one that is larger than it (so every
+   * allocation stays positive); null when none is (tiny invoices under a large tolerance).
+   */
+  private withTolerance(invoices: number[]): Decision | null {
+    const { p, book } = this;
+    const sorted = [...invoices].sort((a, b) => a - b);
+    const shortfall = sorted.reduce((s, i) => s + book.open[i]!, 0) - p.amount;
+    const target = sorted.findLast((i) => book.open[i]! > shortfall);
+    if (target === undefined) return null;
+    const confidence = this.conf(RULE_CONFIDENCE.tolerance);
+    const allocations = sorted.map((i): PlannedAllocation => ({ invoice: i, amount: i === target ? book.open[i]! - shortfall : book.open[i]!, rule: 'tolerance', confidence }));
+    return this.apply(allocations, 0, [{ invoice: target, amount: shortfall }]);
+  }
 
-/** Rules 2–5 for a payment whose reference names no open invoice of the client. */
-function amountRules(p: ClientPayment, open: number[], book: InvoiceBook, tolerance: number, budget: SearchBudget, conf: (r: number) => number, apply: Apply, suggest: Suggest): Decision {
-  if (open.length === 0) return exception(book.hasOpenInOtherCurrency(p.client, p.currency) ? 'currency_mismatch' : 'no_open_invoices');
-  const amounts = open.map((i) => book.open[i]!);
-  const members = (m: number[]) => m.map((k) => open[k]!);
-  const exact = findInvoiceGroup(amounts, p.amount, p.amount, budget);
-  if (p.unknownNumber) {
-    // The payer named an invoice we do not know: only an exact single-invoice fit is trusted.
-    if (exact.kind === 'found' && exact.members.length === 1) {
-      return apply([{ invoice: open[exact.members[0]!]!, amount: p.amount, rule: 'exact_amount', confidence: conf(RULE_CONFIDENCE.exactAmountDespiteUnknownNumber) }]);
-    }
-    return exception('unknown_invoice', exact.kind === 'found' ? [suggest(members(exact.members), 0.4)] : []);
+  private conf(rule: number): number {
+    return round3(this.p.clientConfidence * rule);
   }
-  if (exact.kind === 'found') {
-    const size = exact.members.length;
-    if (size === 1) {
-      const i = open[exact.members[0]!]!;
-      const several = open.some((j) => j !== i && book.open[j] === p.amount);
-      return apply([{ invoice: i, amount: p.amount, rule: 'exact_amount', confidence: conf(several ? RULE_CONFIDENCE.exactAmountOldestOfSeveral : RULE_CONFIDENCE.exactAmount) }]);
-    }
-    const c = conf(RULE_CONFIDENCE.group[size - 2]!);
-    return apply(members(exact.members).map((i) => ({ invoice: i, amount: book.open[i]!, rule: 'group', confidence: c })));
-  }
-  if (exact.kind === 'ambiguous') return exception('ambiguous_match', exact.groups.map((g) => suggest(members(g), 0.5)));
-  if (exact.kind === 'limit') return exception('search_limit', [suggest(open.slice(0, 5), 0.2)]);
-  if (tolerance > 0) {
-    const near = findInvoiceGroup(amounts, p.amount + 1, p.amount + tolerance, budget);
-    const tolerated = near.kind === 'found' ? withTolerance(members(near.members), p.amount, book, conf(RULE_CONFIDENCE.tolerance), apply) : null;
-    if (tolerated) return tolerated;
-    if (near.kind === 'ambiguous') return exception('ambiguous_match', near.groups.map((g) => suggest(members(g), 0.5)));
-    if (near.kind === 'limit') return exception('search_limit', [suggest(open.slice(0, 5), 0.2)]);
-  }
-  const short = open.find((i) => book.open[i]! > p.amount && book.open[i]! - p.amount <= NEAR_MISS_SHARE * book.open[i]!);
-  if (short !== undefined) return exception('underpayment_beyond_tolerance', [suggest([short], 0.5)]);
-  // Rule 5: fund the oldest invoices fully while the money lasts; the rest is the client's credit.
-  let left = p.amount;
-  const allocations: PlannedAllocation[] = [];
-  for (const i of open) {
-    if (book.open[i]! > left) break;
-    allocations.push({ invoice: i, amount: book.open[i]!, rule: 'oldest_first', confidence: conf(RULE_CONFIDENCE.oldestFirst) });
-    left -= book.open[i]!;
-  }
-  return apply(allocations, left);
-}
 
-/**
- * Funds the invoices and writes off the shortfall on the newest one that is larger than it (so every
- * allocation stays positive); null when none is (tiny invoices under a large tolerance).
- */
-function withTolerance(invoices: number[], amount: number, book: InvoiceBook, confidence: number, apply: Apply): Decision | null {
-  const sorted = [...invoices].sort((a, b) => a - b);
-  const shortfall = sorted.reduce((s, i) => s + book.open[i]!, 0) - amount;
-  const target = sorted.findLast((i) => book.open[i]! > shortfall);
-  if (target === undefined) return null;
-  const allocations = sorted.map((i) => ({ invoice: i, amount: i === target ? book.open[i]! - shortfall : book.open[i]!, rule: 'tolerance' as const, confidence }));
-  return apply(allocations, 0, [{ invoice: target, amount: shortfall }]);
+  private apply(allocations: PlannedAllocation[], credit = 0, writeOffs: WriteOff[] = []): Decision {
+    return { kind: 'apply', client: this.p.client, allocations, credit, writeOffs };
+  }
+
+  private suggest(invoices: number[], score: number, client = this.p.client): PlannedSuggestion {
+    return { client, invoices, score: round3(this.p.clientConfidence * score) };
+  }
 }

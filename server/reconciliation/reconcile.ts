@@ -10,11 +10,11 @@
 import { ClientDirectory } from './identify-client';
 import { InvoiceBook } from './invoice-book';
 import { matchPayment, type MatchContext } from './match-payment';
-import type { AllocationRule } from './match-rules';
+import type { AllocationRule } from './decision';
 import type { ExceptionReason } from './exception-reasons';
 import type { ReconcileInput } from './reconcile-input';
 
-export type { AllocationRule } from './match-rules';
+export type { AllocationRule } from './decision';
 export { EXCEPTION_REASONS, EXCEPTION_REASON_DESCRIPTIONS, type ExceptionReason } from './exception-reasons';
 export { reconcileInputSchema, describeInputProblems, type ReconcileInput, type ParsedReconcileInput } from './reconcile-input';
 export { extractInvoiceNumbers, invoiceNumberKey, type InvoiceNumberMention } from './extract-invoice-numbers';
