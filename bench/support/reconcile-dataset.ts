@@ -33,7 +33,17 @@ export const SCENARIO_WEIGHTS = {
 export type Scenario = keyof typeof SCENARIO_WEIGHTS;
 
 export type Label =
-  | { kind: 'apply'; allocations: Array<{ invoice_id: string; amount: number }>; credit: number; write_offs: Array<{ invoice_id: string; amount: number }> }
+  | {
+      kind: 'apply';
+      allocations: Array<{ invoice_id: string; amount: number }>;
+      credit: number;
+      write_offs: Array<{ invoice_id: string; amount: number }>;
+      /**
+       * The reference names no invoice, so invoices of the client with the same total are
+       * interchangeable for this payment (the scorer accepts any of them for the same amount).
+       */
+      interchangeable: boolean;
+    }
   | { kind: 'decide' };
 
 export interface Dataset {
@@ -55,6 +65,9 @@ const YEAR = 365 * 86_400_000;
 const PAYMENTS_START = WORLD_START + 400 * 86_400_000;
 const OTHER_CURRENCY: Record<string, string> = { USD: 'EUR', CAD: 'USD', EUR: 'USD' };
 const MEMOS = ['March services', 'Thank you', 'IT support', 'monthly', 'ACH CREDIT', 'PO 55812', 'PO#A-7731'];
+const ON_ACCOUNT_MEMOS = ['on account', 'Payment toward balance', 'payment plan'];
+/** References that name no invoice. */
+const NOT_INVOICE_REFERENCES: ReadonlySet<string> = new Set([...MEMOS, ...ON_ACCOUNT_MEMOS]);
 
 export function generateDataset(options: DatasetOptions): Dataset {
   const rng = seededRng(options.seed);
@@ -122,10 +135,14 @@ function makePayment(rng: Rng, sim: Truth, world: World, scenario: Scenario, tol
     allocations: allocs.map(([i, amount]) => ({ invoice_id: world.invoices[i]!.id, amount })),
     credit,
     write_offs: writeOffs.map(([i, amount]) => ({ invoice_id: world.invoices[i]!.id, amount })),
+    interchangeable: false,
   });
   /** The oldest open invoice of the client with the same open amount (indistinguishable without a reference). */
   const canon = (i: number, taken: ReadonlySet<number> = new Set()) => open.find((j) => !taken.has(j) && sim.open[j] === sim.open[i]) ?? i;
-  const done = (payment: PaymentFields, label: Label, s: Scenario = scenario) => ({ payment, label, scenario: s });
+  const done = (payment: PaymentFields, label: Label, s: Scenario = scenario) => {
+    if (label.kind === 'apply') label.interchangeable = payment.reference === null || NOT_INVOICE_REFERENCES.has(payment.reference ?? '');
+    return { payment, label, scenario: s };
+  };
 
   switch (scenario) {
     case 'clean_reference':
@@ -194,7 +211,7 @@ function makePayment(rng: Rng, sim: Truth, world: World, scenario: Scenario, tol
         allocs.push([i, sim.open[i]!]);
         left -= sim.open[i]!;
       }
-      return done(known(amount, pick(rng, [null, 'on account', 'Payment toward balance', 'payment plan'])), apply(allocs, left));
+      return done(known(amount, pick(rng, [null, ...ON_ACCOUNT_MEMOS])), apply(allocs, left));
     }
     case 'same_amount_several_clients': {
       const shared = sim.sharedAmountInvoice(rng);

@@ -1,7 +1,10 @@
 // Scores the engine's output against the generator's labels.
 // - precision: correct allocations / allocations made. An allocation is correct when the label of
 //   its payment is `apply` and has an allocation with the same invoice and amount (each labelled
-//   allocation matches at most one made). Any allocation for a `decide` payment is wrong.
+//   allocation matches at most one made). Any allocation for a `decide` payment is wrong. When the
+//   payment's reference names no invoice, an invoice of the same client and currency with the same
+//   original total as the labelled one counts as the same (no data can tell them apart: twelve
+//   identical monthly fees of one client).
 // - auto_match: payments fully handled without an exception / all payments.
 // - exact: payments handled without an exception whose allocations, credit and write-offs all equal
 //   the label — stricter than precision, since it also checks credits and write-offs.
@@ -41,6 +44,8 @@ export function scoreReconciliation(dataset: Dataset, output: ReconcileOutput): 
   };
   const allocations = byPayment(output.allocations);
   const credits = byPayment(output.credits);
+  // Invoice id → "client|currency|original total", for interchangeable invoices.
+  const twin = new Map(dataset.input.invoices.map((i) => [String(i.id), `${i.client_id}|${i.currency}|${i.amount_due}`]));
   const writeOffs = byPayment(output.write_offs);
   const excepted = new Set(output.exceptions.map((e) => String(e.payment_id)));
   const byReason: Record<string, number> = {};
@@ -68,11 +73,15 @@ export function scoreReconciliation(dataset: Dataset, output: ReconcileOutput): 
     if (label.kind === 'apply') {
       const wanted = new Map<string, number>();
       for (const a of label.allocations) wanted.set(`${a.invoice_id}:${a.amount}`, (wanted.get(`${a.invoice_id}:${a.amount}`) ?? 0) + 1);
+      const wantedTwins = new Map<string, number>();
+      if (label.interchangeable) for (const a of label.allocations) wantedTwins.set(`${twin.get(a.invoice_id)}:${a.amount}`, (wantedTwins.get(`${twin.get(a.invoice_id)}:${a.amount}`) ?? 0) + 1);
       for (const a of made) {
         const k = `${a.invoice_id}:${a.amount}`;
-        const ok = (wanted.get(k) ?? 0) > 0;
+        const t = `${twin.get(String(a.invoice_id))}:${a.amount}`;
+        const ok = (wanted.get(k) ?? 0) > 0 || (wantedTwins.get(t) ?? 0) > 0;
         if (ok) {
-          wanted.set(k, wanted.get(k)! - 1);
+          if ((wanted.get(k) ?? 0) > 0) wanted.set(k, wanted.get(k)! - 1);
+          if ((wantedTwins.get(t) ?? 0) > 0) wantedTwins.set(t, wantedTwins.get(t)! - 1);
           correct++;
         }
         const r = (perRule[a.rule] ??= { allocations: 0, correct_allocations: 0, precision: 1 });

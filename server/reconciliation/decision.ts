@@ -67,6 +67,8 @@ export interface ClientPayment {
   untrusted: 'unknown_invoice' | 'reference_conflict' | null;
   /** The keys of those untrusted numbers, to prefer the invoice a typo is closest to. */
   mentionedKeys: readonly string[];
+  /** The memo says the money is not for particular invoices ("on account"): rule 5 directly. */
+  onAccount: boolean;
 }
 
 export function exception(reason: ExceptionReason, suggestions: PlannedSuggestion[] = []): Decision {

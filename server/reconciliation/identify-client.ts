@@ -2,7 +2,7 @@
 //
 // Signals per client (combined by "noisy or": 1 − Π(1 − sᵢ)):
 //   email    the client's email, any case                                   0.95
-//   domain   the client's email domain, unless it is a free-mail domain      0.85 (0.5 when shared)
+//   domain   the client's email domain, unless it is a free-mail domain      0.9 (0.5 when shared)
 //   name     the same company name after normalization (case, accents,
 //            punctuation, "L.L.C.", legal suffixes such as Inc/LLC/Ltd)       0.9
 //            a similar name (token similarity s ≥ 0.6, see below)           0.85·s
@@ -11,14 +11,16 @@
 //
 // Name similarity is built for how banks show payers — the account holder's name, uppercased,
 // truncated to a field width, suffixes varying, common abbreviations — not for hand-typed typos:
-// tokens match when equal, when one is a prefix of the other (3+ letters: "GRO" ~ "group"), or
-// through a short abbreviation list ("grp" ~ "group"); s = 2·matched / (tokens of both).
+// tokens match when equal, when one is a prefix of the other (3+ letters: "DENT" ~ "dental"; any
+// length for the payer's last token, which is where a bank cuts: "WALKER PLUMBING G"), or through a
+// short abbreviation list ("grp" ~ "group"); s = 2·matched / (tokens of both). Professional suffixes
+// the mapping normalizer keeps (PLLC, P.C., P.A.) are dropped too.
 //
 // A client is CERTAIN when its score reaches CERTAIN and leads the next one by at least GAP: a guess
 // between two similar clients is never a certainty, however high both score.
 import { emailDomain, FREE_MAIL_DOMAINS, normalizeCompanyName, normalizeEmail } from '../mapping/suggest-matches';
 
-export const CLIENT_SIGNALS = { email: 0.95, domain: 0.85, sharedDomain: 0.5, name: 0.9, similarNameWeight: 0.85, similarNameMin: 0.6 } as const;
+export const CLIENT_SIGNALS = { email: 0.95, domain: 0.9, sharedDomain: 0.5, name: 0.9, similarNameWeight: 0.85, similarNameMin: 0.6 } as const;
 export const CERTAIN = 0.9;
 export const GAP = 0.2;
 /** Below this a candidate is not worth suggesting. */
@@ -33,20 +35,25 @@ const ABBREVIATIONS: Readonly<Record<string, string>> = {
   acct: 'accounting', accts: 'accounting', hosp: 'hospital', univ: 'university', natl: 'national', dist: 'distribution',
 };
 
+const PROFESSIONAL_SUFFIXES: ReadonlySet<string> = new Set(['pllc', 'pc', 'pa', 'psc']);
+
 const tokensOf = (normalized: string) => [...new Set(normalized.split(' ').map((t) => ABBREVIATIONS[t] ?? t))];
 
-function tokensMatch(a: string, b: string): boolean {
+function tokensMatch(a: string, b: string, cut: boolean): boolean {
   if (a === b) return true;
+  if (cut && b.startsWith(a)) return true;
   return Math.min(a.length, b.length) >= 3 && (a.startsWith(b) || b.startsWith(a));
 }
 
-/** Token similarity of two normalized names' tokens in [0, 1] (see the file comment). */
+/** Token similarity of a payer's name tokens `a` and a client's `b`, in [0, 1] (see the file comment). */
 export function tokenSimilarity(a: readonly string[], b: readonly string[]): number {
   if (a.length === 0 || b.length === 0) return 0;
   const used = new Array<boolean>(b.length).fill(false);
   let matched = 0;
-  for (const t of a) {
-    const j = b.findIndex((u, k) => !used[k] && tokensMatch(t, u));
+  for (let n = 0; n < a.length; n++) {
+    const t = a[n]!;
+    const cut = n === a.length - 1;
+    const j = b.findIndex((u, k) => !used[k] && tokensMatch(t, u, cut));
     if (j >= 0) {
       used[j] = true;
       matched++;
@@ -67,7 +74,10 @@ export interface ClientLike {
 
 /** "Contoso Dental Group, L.L.C." → "contoso dental group". */
 export function normalizePayerName(name: string): string {
-  return normalizeCompanyName(name.replace(/\.(?=\S)/g, ''));
+  return normalizeCompanyName(name.replace(/\.(?=\S)/g, ''))
+    .split(' ')
+    .filter((t) => !PROFESSIONAL_SUFFIXES.has(t))
+    .join(' ');
 }
 
 export const combineScores = (a: number, b: number) => Math.min(MAX_SCORE, 1 - (1 - a) * (1 - b));

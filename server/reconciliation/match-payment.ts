@@ -12,9 +12,11 @@ import type { InvoiceBook } from './invoice-book';
  * invoices the amount does not cover (less than their open total minus the tolerance) counts as
  * `unfit`: a partial payment, or a mistyped number that happens to be someone else's.
  */
-export const REFERENCE_EVIDENCE = { strong: 0.97, ocr: 0.9, unfit: 0.75, weak: 0.7, severalClients: 0.6 } as const;
+export const REFERENCE_EVIDENCE = { strong: 0.97, ocr: 0.9, unfit: 0.6, weak: 0.7, severalClients: 0.6 } as const;
 /** Evidence for a likely client when the amount fits one of its open invoices exactly. */
 export const AMOUNT_EVIDENCE = 0.7;
+/** Memos that say the money is not for particular invoices. */
+export const ON_ACCOUNT = /\b(on account|toward(s)? (our |the )?balance|payment plan|retainer|prepay(ment)?|deposit)\b/i;
 /** Suggestions kept per exception. */
 const MAX_SUGGESTIONS = 5;
 /** Score of a client suggested only because it has an open invoice of exactly the amount. */
@@ -61,7 +63,8 @@ function readMentions(reference: string | null, book: InvoiceBook): Mentions {
 
 function forClient(p: PaymentFacts, mentions: Mentions, ctx: MatchContext, budget: SearchBudget, client: number, clientConfidence: number): Decision {
   const untrusted = mentions.unknownKeys.length > 0 ? 'unknown_invoice' : null;
-  const payment = { client, clientConfidence, currency: p.currency, amount: p.amount, named: mentions.named, untrusted, mentionedKeys: mentions.unknownKeys } as const;
+  const onAccount = mentions.named.length === 0 && ON_ACCOUNT.test(p.reference ?? '');
+  const payment = { client, clientConfidence, currency: p.currency, amount: p.amount, named: mentions.named, untrusted, mentionedKeys: mentions.unknownKeys, onAccount } as const;
   return matchClientPayment(payment, ctx.book, ctx.tolerance, budget);
 }
 
@@ -92,8 +95,13 @@ function scorePayer(p: PaymentFacts, mentions: Mentions, ctx: MatchContext): Map
   } else if (weakClients.size === 1) {
     addScore(scores, [...weakClients][0]!, REFERENCE_EVIDENCE.weak);
   }
-  for (const [c, s] of [...scores]) {
-    if (s >= SUGGEST_MIN && s < CERTAIN && book.openFor(c, p.currency).some((i) => book.open[i] === p.amount)) addScore(scores, c, AMOUNT_EVIDENCE);
+  // The amount helps only while nobody is certain yet: it must not lift a runner-up into a tie.
+  let best = 0;
+  for (const s of scores.values()) best = Math.max(best, s);
+  if (best < CERTAIN) {
+    for (const [c, s] of [...scores]) {
+      if (s >= SUGGEST_MIN && book.openFor(c, p.currency).some((i) => book.open[i] === p.amount)) addScore(scores, c, AMOUNT_EVIDENCE);
+    }
   }
   return scores;
 }

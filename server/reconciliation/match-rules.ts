@@ -14,6 +14,15 @@ import { isOneTypoApart } from './extract-invoice-numbers';
 import { EXACT_CONTROL_WIDTH, findInvoiceGroup, isCrowded, type SearchBudget } from './find-invoice-group';
 import type { InvoiceBook } from './invoice-book';
 
+/** Rule 4 looks at groups of at most this many invoices: beyond, some sum lands in the window by chance. */
+export const MAX_TOLERANCE_GROUP = 3;
+/**
+ * A tolerance match counts only when no group of its size lands in the windows around it, out to
+ * this many tolerances below the amount and above the window: else the neighbourhood is crowded and
+ * landing in the window is chance.
+ */
+export const TOLERANCE_CONTROL = 3;
+
 const round3 = (n: number) => Math.round(n * 1000) / 1000;
 type WriteOff = { invoice: number; amount: number };
 
@@ -127,6 +136,7 @@ class ClientPaymentRules {
     const { p, book, tolerance, budget } = this;
     if (open.length === 0) return exception(book.hasOpenInOtherCurrency(p.client, p.currency) ? 'currency_mismatch' : 'no_open_invoices');
     if (p.untrusted) return this.untrustedReference(open, p.untrusted, p.mentionedKeys, []);
+    if (p.onAccount) return this.oldestFirst(open);
     const amounts = open.map((i) => book.open[i]!);
     const members = (m: number[]) => m.map((k) => open[k]!);
     const exact = findInvoiceGroup(amounts, p.amount, p.amount, budget);
@@ -147,9 +157,13 @@ class ClientPaymentRules {
     if (exact.kind === 'ambiguous') return exception('ambiguous_match', exact.groups.map((g) => this.suggest(members(g), 0.5)));
     if (exact.kind === 'limit') return exception('search_limit', [this.suggest(open.slice(0, 5), 0.2)]);
     if (tolerance > 0) {
-      const near = findInvoiceGroup(amounts, p.amount + 1, p.amount + tolerance, budget);
+      const near = findInvoiceGroup(amounts, p.amount + 1, p.amount + tolerance, budget, 1, MAX_TOLERANCE_GROUP);
       if (near.kind === 'found') {
-        if (isCrowded(amounts, p.amount - 2 * tolerance, p.amount - 1, near.members.length, budget)) return exception('ambiguous_match', [this.suggest(members(near.members), 0.4)]);
+        const size = near.members.length;
+        const crowded =
+          isCrowded(amounts, p.amount - TOLERANCE_CONTROL * tolerance, p.amount - 1, size, budget) ||
+          isCrowded(amounts, p.amount + tolerance + 1, p.amount + TOLERANCE_CONTROL * tolerance, size, budget);
+        if (crowded) return exception('ambiguous_match', [this.suggest(members(near.members), 0.4)]);
         const tolerated = this.withTolerance(members(near.members));
         if (tolerated) return tolerated;
       }
@@ -158,7 +172,12 @@ class ClientPaymentRules {
     }
     const short = open.find((i) => book.open[i]! > p.amount && book.open[i]! - p.amount <= NEAR_MISS_SHARE * book.open[i]!);
     if (short !== undefined) return exception('underpayment_beyond_tolerance', [this.suggest([short], 0.5)]);
-    // Rule 5: fund the oldest invoices fully while the money lasts; the rest is the client's credit.
+    return this.oldestFirst(open);
+  }
+
+  /** Rule 5: fund the oldest invoices fully while the money lasts; the rest is the client's credit. */
+  private oldestFirst(open: readonly number[]): Decision {
+    const { p, book } = this;
     let left = p.amount;
     const allocations: PlannedAllocation[] = [];
     for (const i of open) {
