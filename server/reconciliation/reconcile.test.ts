@@ -69,6 +69,8 @@ describe('rules 2–5: by amount, for a known client', () => {
     { why: 'rule 4: a group short by a fee within tolerance', data: input(three, [pay(79_975)], 25), allocations: [['i1043', 50_000, 'tolerance'], ['i1044', 29_975, 'tolerance']], writeOffs: [['i1044', 25]] },
     { why: 'rule 5: oldest invoices fully funded, the rest to credit', data: input(three, [pay(60_000)]), allocations: [['i1043', 50_000, 'oldest_first']], credit: 10_000, confidence: [0.7] },
     { why: 'rule 5: less than the oldest invoice all goes to credit', data: input(three, [pay(1_000)]), credit: 1_000 },
+    { why: 'an "on account" memo goes to rule 5 even when an invoice has the amount', data: input(three, [pay(30_000, { reference: 'Payment on account' })]), credit: 30_000 },
+    { why: 'a mistyped number that is another client’s invoice is set aside when the amount fits one own invoice', data: input([...three, inv('n1', 'c2', 'INV-1054', 99_999, 1)], [pay(30_000, { reference: 'INV-1054' })]), allocations: [['i1044', 30_000, 'exact_amount']], confidence: [0.8] },
     { why: 'payments run in received_at order against what is still open', data: input([inv('a', 'c1', '1', 5_000, 1)], [pay(5_000, { id: 'late' }, 30), pay(5_000, { id: 'early' }, 10)]), exception: undefined, allocations: [['a', 5_000, 'exact_amount']] },
   ])('$why', (c) => {
     if (c.why.startsWith('payments run')) {

@@ -69,10 +69,12 @@ const compareIds = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * nothing further. Never reads or writes anything outside its argument.
  */
 export function reconcile(input: ReconcileInput): ReconcileOutput {
-  const clientKeys = input.clients.map((c) => String(c.id));
+  // Clients in id order, so that no tie anywhere depends on the order they were given in.
+  const clients = [...input.clients].sort((a, b) => compareIds(String(a.id), String(b.id)));
+  const clientKeys = clients.map((c) => String(c.id));
   const clientIndex = new Map(clientKeys.map((k, i) => [k, i]));
   const book = new InvoiceBook(input.invoices, clientIndex);
-  const directory = new ClientDirectory(input.clients.map((c) => ({ name: c.name, email: c.email ?? null })));
+  const directory = new ClientDirectory(clients.map((c) => ({ name: c.name, email: c.email ?? null })));
   const ctx: MatchContext = { book, directory, clientKeys, tolerance: input.settings.underpayment_tolerance };
   const payments = input.payments
     .map((p) => ({ p, at: Date.parse(p.received_at), key: String(p.id) }))
@@ -96,7 +98,7 @@ export function reconcile(input: ReconcileInput): ReconcileOutput {
       out.exceptions.push({
         payment_id: p.id,
         reason: decision.reason,
-        suggestions: decision.suggestions.map((s) => ({ client_id: input.clients[s.client]!.id, invoice_ids: s.invoices.map(invoiceId), score: s.score })),
+        suggestions: decision.suggestions.map((s) => ({ client_id: clients[s.client]!.id, invoice_ids: s.invoices.map(invoiceId), score: s.score })),
       });
       continue;
     }
@@ -108,7 +110,7 @@ export function reconcile(input: ReconcileInput): ReconcileOutput {
       out.write_offs.push({ payment_id: p.id, invoice_id: invoiceId(w.invoice), amount: w.amount });
       book.reduce(w.invoice, w.amount);
     }
-    if (decision.credit > 0) out.credits.push({ payment_id: p.id, client_id: input.clients[decision.client]!.id, amount: decision.credit });
+    if (decision.credit > 0) out.credits.push({ payment_id: p.id, client_id: clients[decision.client]!.id, amount: decision.credit });
   }
   return out;
 }
