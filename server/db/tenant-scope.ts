@@ -31,6 +31,11 @@ const CLIENT_COLUMN = {
   stripe_customer_cache: null,
   mapping_runs: null,
   mapping_suggestions: 'client_id',
+  invoice_write_offs: null,
+  ledger_reversals: null,
+  reconciliation_exceptions: null,
+  payouts: null,
+  payout_transactions: null,
 } as const;
 
 export type TenantTable = keyof typeof CLIENT_COLUMN;
