@@ -12,23 +12,12 @@ import { applyPayment } from './apply-payment';
 import type { CreditActor } from './client-credit';
 import { describeExceptionReason } from './exception-reasons';
 import { paymentPosition } from './payment-position';
-
-/** The engine's input and output: the issue's CLI JSON. */
-export interface ReconcileInput {
-  clients: Array<{ id: string; name: string; email: string | null }>;
-  invoices: Array<{ id: string; client_id: string; number: string; currency: string; amount_due: number; issued_at: string; due_date: string }>;
-  payments: Array<{ id: string; client_id: string | null; payer_name: string | null; payer_email: string | null; currency: string; amount: number; received_at: string; reference: string | null }>;
-  settings: { underpayment_tolerance: number };
-}
-
-export interface ReconcileOutput {
-  allocations: Array<{ payment_id: string; invoice_id: string; amount: number; rule: string; confidence: number }>;
-  credits: Array<{ payment_id: string; client_id: string; amount: number }>;
-  write_offs: Array<{ payment_id: string; invoice_id: string; amount: number }>;
-  exceptions: Array<{ payment_id: string; reason: string; suggestions: Array<{ client_id: string; invoice_ids: string[]; score: number }> }>;
-}
+import { reconcile, type ReconcileInput, type ReconcileOutput } from '../reconciliation/reconcile';
 
 export type Matcher = (input: ReconcileInput) => ReconcileOutput;
+
+/** The engine Settle runs (tests may pass another Matcher only to provoke edge cases). */
+export const defaultMatcher: Matcher = reconcile;
 
 export interface ReconcilePaymentOptions {
   matcher: Matcher;
@@ -46,14 +35,14 @@ export interface ReconcilePaymentResult {
 export async function buildReconcileInput(scope: InstallationScope, payment: { id: string; clientId: string | null; currency: string; amount: number }): Promise<ReconcileInput> {
   const p = (await scope.from('payments').where({ id: payment.id }).first('payer_name', 'payer_email', 'received_at', 'created_at', 'reference')) as { payer_name: string | null; payer_email: string | null; received_at: Date | null; created_at: Date; reference: string | null };
   const clientQuery = scope.from('clients').whereNot('mapping_status', 'ignored').orderBy('id').select('id', 'name', 'email');
-  const clients = (await (payment.clientId ? scope.from('clients').where({ id: payment.clientId }).select('id', 'name', 'email') : clientQuery)) as ReconcileInput['clients'];
+  const clients = (await (payment.clientId ? scope.from('clients').where({ id: payment.clientId }).select('id', 'name', 'email') : clientQuery)) as Array<{ id: string; name: string; email: string | null }>;
   const invoiceRows = (
     (await scope.db.raw(
       `select i.id, i.client_id, i.number, i.currency, i.issued_at, i.due_date,
               i.amount_remaining - coalesce((select sum(a.amount) from allocations a where a.installation_id = i.installation_id and a.invoice_id = i.id and a.state = 'pending'), 0) as amount_due
          from invoices i
-        where i.installation_id = ? and i.status in ('open', 'partially_paid') and i.currency = ? and i.amount_remaining > 0
-          ${payment.clientId ? 'and i.client_id = ?' : ''}
+        where i.installation_id = ? and i.currency = ?
+          ${payment.clientId ? "and i.client_id = ? and i.status <> 'void'" : "and i.status in ('open', 'partially_paid') and i.amount_remaining > 0"}
         order by i.id`,
       payment.clientId ? [scope.installationId, payment.currency, payment.clientId] : [scope.installationId, payment.currency],
     )) as { rows: Array<{ id: string; client_id: string; number: string; currency: string; issued_at: string; due_date: string; amount_due: number | string }> }
@@ -61,9 +50,9 @@ export async function buildReconcileInput(scope: InstallationScope, payment: { i
   const inst = (await scope.db('installations').where({ id: scope.installationId }).first('settings')) as { settings: unknown };
   return {
     clients,
-    invoices: invoiceRows
-      .map((r) => ({ id: r.id, client_id: r.client_id, number: r.number, currency: r.currency.trim(), amount_due: Number(r.amount_due), issued_at: String(r.issued_at), due_date: String(r.due_date) }))
-      .filter((r) => r.amount_due > 0),
+    // A known client's paid invoices are included with nothing due, so a reference to one is
+    // recognized (a likely duplicate payment) instead of looking like an unknown number.
+    invoices: invoiceRows.map((r) => ({ id: r.id, client_id: r.client_id, number: r.number, currency: r.currency.trim(), amount_due: Math.max(Number(r.amount_due), 0), issued_at: String(r.issued_at), due_date: String(r.due_date) })),
     payments: [
       {
         id: payment.id,
@@ -94,17 +83,18 @@ export async function reconcilePayment(scope: InstallationScope, paymentId: stri
 
   const input = await buildReconcileInput(scope, { id: paymentId, clientId: position.clientId, currency: position.currency, amount: position.unapplied });
   const output = options.matcher(input);
-  const mine = <T extends { payment_id: string }>(rows: T[]) => rows.filter((r) => r.payment_id === paymentId);
+  const mine = <T extends { payment_id: string | number }>(rows: T[]) => rows.filter((r) => String(r.payment_id) === paymentId);
   const exception = mine(output.exceptions)[0];
   const allocations = mine(output.allocations);
   const credits = mine(output.credits);
   const writeOffs = mine(output.write_offs);
   if (exception || (allocations.length === 0 && credits.length === 0)) {
-    await recordException(scope, { paymentId, clientId: position.clientId, reason: exception?.reason ?? 'no_match', suggestions: exception?.suggestions ?? [] }, clock);
+    const suggestions = (exception?.suggestions ?? []).map((g) => ({ client_id: String(g.client_id), invoice_ids: g.invoice_ids.map(String), score: g.score }));
+    await recordException(scope, { paymentId, clientId: position.clientId, reason: exception?.reason ?? 'no_match', suggestions }, clock);
     return { outcome: 'exception', paymentIds: [] };
   }
-  const invoiceClient = new Map(input.invoices.map((i) => [i.id, i.client_id]));
-  const clientIds = new Set([...allocations.map((a) => invoiceClient.get(a.invoice_id)), ...credits.map((c) => c.client_id)]);
+  const invoiceClient = new Map(input.invoices.map((i) => [String(i.id), String(i.client_id)]));
+  const clientIds = new Set([...allocations.map((a) => invoiceClient.get(String(a.invoice_id))), ...credits.map((c) => String(c.client_id))]);
   const clientId = clientIds.size === 1 ? [...clientIds][0] : undefined;
   if (!clientId || (position.clientId && clientId !== position.clientId)) {
     await recordException(scope, { paymentId, clientId: position.clientId, reason: 'ambiguous_client', suggestions: [] }, clock);
@@ -119,8 +109,8 @@ export async function reconcilePayment(scope: InstallationScope, paymentId: stri
         sp,
         {
           paymentId,
-          allocations: allocations.map((a) => ({ invoiceId: a.invoice_id, amount: a.amount, rule: a.rule, confidence: a.confidence })),
-          writeOffs: writeOffs.map((w) => ({ invoiceId: w.invoice_id, amount: w.amount, rule: 'tolerance' })),
+          allocations: allocations.map((a) => ({ invoiceId: String(a.invoice_id), amount: a.amount, rule: a.rule, confidence: a.confidence })),
+          writeOffs: writeOffs.map((w) => ({ invoiceId: String(w.invoice_id), amount: w.amount, rule: 'tolerance' })),
           credit: { amount: credits.reduce((s, c) => s + c.amount, 0), reason: 'overpayment' },
           actor: options.actor,
         },
@@ -137,7 +127,13 @@ export async function reconcilePayment(scope: InstallationScope, paymentId: stri
 }
 
 /** Opens (or refreshes, while open) the payment's exception. */
-async function recordException(scope: InstallationScope, e: { paymentId: string; clientId: string | null; reason: string; suggestions: ReconcileOutput['exceptions'][number]['suggestions'] }, clock: Clock): Promise<void> {
+export interface StoredSuggestion {
+  client_id: string;
+  invoice_ids: string[];
+  score: number;
+}
+
+async function recordException(scope: InstallationScope, e: { paymentId: string; clientId: string | null; reason: string; suggestions: StoredSuggestion[] }, clock: Clock): Promise<void> {
   const now = clock.now();
   const ranked = [...e.suggestions].sort((a, b) => b.score - a.score).slice(0, 10);
   const row = { client_id: e.clientId, reason_code: e.reason, reason: describeExceptionReason(e.reason), suggestions: JSON.stringify(ranked), updated_at: now };

@@ -80,6 +80,9 @@ async function recordRefund(ctx: AppContext, scope: InstallationScope, input: Re
       return { row: existing, source: payment.source, intentId: payment.stripe_payment_intent_id, existing: true };
     }
     if (position.status !== 'succeeded') throw new AppError('REFUND_NOT_ALLOWED', { message: 'Only a payment that succeeded can be refunded.' });
+    if (payment.source !== 'offline' && !payment.stripe_payment_intent_id) {
+      throw new AppError('REFUND_NOT_ALLOWED', { message: 'A bank transfer sits in the customer’s Stripe cash balance; return it from the Stripe Dashboard.' });
+    }
     if (position.disputeStatus && (OPEN_DISPUTE.has(position.disputeStatus) || position.disputeStatus === 'lost')) {
       throw new AppError('REFUND_NOT_ALLOWED', { message: 'This payment is disputed; the card network handles the money now, so it cannot be refunded.' });
     }
