@@ -12,7 +12,8 @@
 // partially paid.
 import type { Clock } from '../clock';
 import type { InstallationScope } from '../db/tenant-scope';
-import { creditOfPayment, grantCredit } from './client-credit';
+import { grantCredit } from './client-credit';
+import { paymentPosition } from './payment-position';
 import { recomputeInvoices } from './recompute-invoices';
 import { takeFromAllocations, type AllocationRow } from './take-from-allocations';
 
@@ -36,28 +37,41 @@ export interface ReversalResult {
  * returned payments. Never calls Stripe.
  */
 export async function reversePayment(scope: InstallationScope, input: ReversalInput, clock: Clock): Promise<ReversalResult> {
-  const now = clock.now();
   const inserted = (await scope
-    .insert('ledger_reversals', { payment_id: input.paymentId, source: input.source, source_id: input.sourceId, amount: input.amount, created_at: now })
+    .insert('ledger_reversals', { payment_id: input.paymentId, source: input.source, source_id: input.sourceId, amount: input.amount, created_at: clock.now() })
     .onConflict(['installation_id', 'source', 'source_id'])
     .ignore()
     .returning('id')) as unknown[];
   if (inserted.length === 0) return { reversed: false, invoiceIds: [], paymentIds: [] };
-  const payment = (await scope.from('payments').where({ id: input.paymentId }).forUpdate().first('client_id', 'currency')) as { client_id: string | null; currency: string };
-  let left = input.amount;
-  const credit = await creditOfPayment(scope, input.paymentId);
-  if (credit > 0 && payment.client_id) {
-    const take = Math.min(credit, left);
-    await grantCredit(scope, { clientId: payment.client_id, amount: -take, currency: payment.currency.trim(), reason: input.source === 'refund' ? 'refunded' : 'disputed', paymentId: input.paymentId, actor: null }, clock);
+  const result = await rebalancePayment(scope, input.paymentId, input.source, clock);
+  return { reversed: true, ...result };
+}
+
+/**
+ * Makes a payment's money add up again after a reversal: when more left (refunds, lost disputes)
+ * than was unapplied, the shortfall is taken back in the documented order. Convergent, so the order
+ * events arrive in does not matter — a dispute synced before the payment's own success webhook is
+ * recorded first and takes effect here when the success applies the split (the transition hook
+ * calls this). A no-op when nothing is short.
+ */
+export async function rebalancePayment(scope: InstallationScope, paymentId: string, source: 'refund' | 'dispute' | null, clock: Clock): Promise<{ invoiceIds: string[]; paymentIds: string[] }> {
+  const position = await paymentPosition(scope, paymentId, { lock: true });
+  let left = -position.unapplied;
+  if (left <= 0) return { invoiceIds: [], paymentIds: [] };
+  const reason = source ?? (await latestReversalSource(scope, paymentId));
+  const now = clock.now();
+  if (position.credit > 0 && position.clientId) {
+    const take = Math.min(position.credit, left);
+    await grantCredit(scope, { clientId: position.clientId, amount: -take, currency: position.currency, reason: reason === 'refund' ? 'refunded' : 'disputed', paymentId, actor: null }, clock);
     left -= take;
   }
   let invoiceIds: string[] = [];
-  const paymentIds = [input.paymentId];
+  const paymentIds = [paymentId];
   if (left > 0) {
     const rows = (await scope
       .from('allocations')
       .join('invoices as i', (j) => j.on('i.installation_id', 'allocations.installation_id').andOn('i.id', 'allocations.invoice_id'))
-      .where({ 'allocations.payment_id': input.paymentId, 'allocations.state': 'applied' })
+      .where({ 'allocations.payment_id': paymentId, 'allocations.state': 'applied' })
       .orderBy([
         { column: 'i.issued_at', order: 'desc' },
         { column: 'i.number', order: 'desc' },
@@ -65,12 +79,17 @@ export async function reversePayment(scope: InstallationScope, input: ReversalIn
         { column: 'allocations.id', order: 'desc' },
       ])
       .select('allocations.*')) as AllocationRow[];
-    const taken = await takeFromAllocations(scope, rows, left, input.source, now);
+    const taken = await takeFromAllocations(scope, rows, left, reason, now);
     invoiceIds = [...new Set(taken.map((t) => t.invoiceId))];
     const recomputed = await recomputeInvoices(scope, invoiceIds, clock);
     paymentIds.push(...recomputed.paymentsChanged);
   }
-  return { reversed: true, invoiceIds, paymentIds: [...new Set(paymentIds)] };
+  return { invoiceIds, paymentIds: [...new Set(paymentIds)] };
+}
+
+async function latestReversalSource(scope: InstallationScope, paymentId: string): Promise<'refund' | 'dispute'> {
+  const row = (await scope.from('ledger_reversals').where({ payment_id: paymentId }).whereNull('restored_at').orderBy('created_at', 'desc').first('source')) as { source: 'refund' | 'dispute' } | undefined;
+  return row?.source ?? 'refund';
 }
 
 /**

@@ -14,6 +14,7 @@ import type { InstallationScope } from '../db/tenant-scope';
 import { registerPaymentTransitionHook, type PaymentTransition, type PaymentTransitionEnv } from '../payments/payment-transition-hooks';
 import { queueWriteBacks } from '../ledger/queue-write-backs';
 import { recomputeInvoices } from '../ledger/recompute-invoices';
+import { rebalancePayment } from '../ledger/reverse-payment';
 
 interface SplitRow {
   id: string;
@@ -48,6 +49,8 @@ export async function applyPaymentTransition(scope: InstallationScope, t: Paymen
     await scope.from('allocations').whereIn('id', split.map((s) => s.id)).update({ state: 'applied' });
     await scope.from('payments').where({ id: t.paymentId }).whereNull('reconciled_at').update({ reconciled_at: t.at });
     changed.push(...(await recomputeInvoices(scope, invoiceIds, clock)).paymentsChanged);
+    // A refund or lost dispute synced before this success (webhooks arrive in any order) takes effect now.
+    changed.push(...(await rebalancePayment(scope, t.paymentId, null, clock)).paymentIds);
     await sendReceipt(scope, t, env, await invoicesOf(scope, invoiceIds));
   }
   if (t.to === 'canceled' && split.length > 0) {
