@@ -75,7 +75,7 @@ async function notifyStaff(scope: InstallationScope, d: DisputeFacts, invoiceIds
     reason: d.reason,
     invoiceNumbers: numbers,
     achAutopayPaused: paused,
-    paymentUrl: `${env.publicUrl}/app/ledger/payments/${d.payment_id}`,
+    paymentUrl: `${env.publicUrl}/app/payments/${d.payment_id}`,
   });
   for (const to of [...new Set(staff.map((e) => e.trim().toLowerCase()))]) {
     await enqueueEmail(scope, { to, subject: content.subject, text: content.text, html: content.html, kind: 'notification', dedupeKey: `dispute-lost:${d.id}:${to}`, clientId: d.client_id }, clock);
