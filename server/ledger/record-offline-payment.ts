@@ -70,7 +70,9 @@ export async function recordOfflinePayment(scope: InstallationScope, input: Offl
       throw new AppError('VALIDATION_FAILED', { fields: [{ path: 'clientId', message: 'Choose the client whose invoices this pays, or let Settle match it.' }] });
     }
     const now = clock.now();
-    const label = `${METHOD_LABEL[input.method]}${input.reference ? ` ${input.reference}` : ''}`.slice(0, 200);
+    const method = METHOD_LABEL[input.method];
+    // "Check" + "Check 5521" reads "Check 5521", not "Check Check 5521".
+    const label = (input.reference ? (input.reference.toLowerCase().startsWith(method.toLowerCase()) ? input.reference : `${method} ${input.reference}`) : method).slice(0, 200);
     const [row] = (await tx
       .insert('payments', {
         client_id: input.clientId, source: 'offline', status: 'succeeded', amount: input.amount, currency, method_type: input.method, method_label: label,

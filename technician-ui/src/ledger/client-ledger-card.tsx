@@ -60,11 +60,23 @@ function ApplyCreditForm({ clientId, ledger, onApplied }: { clientId: string; le
   );
 }
 
+// The client page reloads (and remounts this card) after a change, so the confirmation survives the
+// remount here, shown once.
+const flash = new Map<string, string>();
+
 /** On the client page: credit balance (apply to an invoice), record an offline payment, recent payments and disputes. */
 export function ClientLedgerCard({ clientId, clientName, onChange }: { clientId: string; clientName: string; onChange?: () => void }) {
   const { data, error, reload } = useClientLedger(clientId);
   const [recording, setRecording] = useState(false);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNoticeState] = useState<string | null>(() => {
+    const text = flash.get(clientId) ?? null;
+    flash.delete(clientId);
+    return text;
+  });
+  const setNotice = (text: string) => {
+    setNoticeState(text);
+    if (onChange) flash.set(clientId, text);
+  };
 
   return (
     <section className="section" aria-labelledby="ledger-title">

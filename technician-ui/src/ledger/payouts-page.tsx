@@ -57,7 +57,7 @@ export function PayoutsPage() {
                 <tr key={p.id}>
                   <td><Link to={`/payouts/${p.id}`}>{p.arrivalDate ? formatDate(p.arrivalDate.slice(0, 10)) : '—'}</Link></td>
                   <td className="is-numeric">{formatMoney(p.gross, p.currency)}</td>
-                  <td className="is-numeric">{formatMoney(-p.fees, p.currency)}</td>
+                  <td className="is-numeric">{formatMoney(p.fees ? -p.fees : 0, p.currency)}</td>
                   <td className="is-numeric">{formatMoney(p.refunds, p.currency)}</td>
                   <td className="is-numeric">{formatMoney(p.disputes, p.currency)}</td>
                   <td className="is-numeric is-strong">{formatMoney(p.amount, p.currency)}</td>
@@ -98,7 +98,7 @@ export function PayoutPage() {
       />
       <div className="stats">
         <StatCard label="Gross" value={m(payout.gross)} hint="Payments received" />
-        <StatCard label="Fees" value={m(-payout.fees)} hint="Stripe processing and dispute fees" />
+        <StatCard label="Fees" value={m(payout.fees ? -payout.fees : 0)} hint="Stripe processing and dispute fees" />
         <StatCard label="Refunds and disputes" value={m(payout.refunds + payout.disputes)} tone={payout.refunds + payout.disputes < 0 ? 'danger' : 'default'} hint={`${m(payout.refunds)} refunds · ${m(payout.disputes)} disputes`} />
         <StatCard label="Net" value={m(payout.net)} tone="success" hint="Paid into your bank" />
       </div>
@@ -115,7 +115,7 @@ export function PayoutPage() {
                   <td>{t.paymentId ? <Link to={`/payments/${t.paymentId}`}>{t.clientName ?? 'Payment'}</Link> : (t.clientName ?? '—')}</td>
                   <td>{t.invoiceNumbers.join(', ') || '—'}</td>
                   <td className="is-numeric">{m(t.amount)}</td>
-                  <td className="is-numeric">{m(-t.fee)}</td>
+                  <td className="is-numeric">{m(t.fee ? -t.fee : 0)}</td>
                   <td className="is-numeric is-strong">{m(t.net)}</td>
                 </tr>
               ))}

@@ -123,7 +123,10 @@ export function RecordPaymentDialog({ open, clientId, clientName, currency, invo
           </select>
         </Field>
         <Field id={f('amount')} label={`Amount (${currency})`} error={errors.amount}>
-          <input id={f('amount')} className="input" inputMode="decimal" autoComplete="off" value={amount} onChange={(e) => setAmount(e.target.value)} aria-invalid={Boolean(errors.amount)} aria-describedby={describedBy(f('amount'), false, errors.amount)} />
+          <input id={f('amount')} className="input" inputMode="decimal" autoComplete="off" value={amount} onChange={(e) => {
+            setAmount(e.target.value);
+            setErrors({ ...errors, amount: undefined, splits: undefined });
+          }} aria-invalid={Boolean(errors.amount)} aria-describedby={describedBy(f('amount'), false, errors.amount)} />
         </Field>
       </div>
       <div className="ledger-row">
@@ -172,7 +175,10 @@ export function RecordPaymentDialog({ open, clientId, clientName, currency, invo
                   inputMode="decimal"
                   placeholder="0.00"
                   value={text}
-                  onChange={(e) => setSplits({ ...splits, [inv.id]: e.target.value })}
+                  onChange={(e) => {
+                    setSplits({ ...splits, [inv.id]: e.target.value });
+                    setErrors({ ...errors, [`split-${inv.id}`]: undefined, splits: undefined });
+                  }}
                   aria-invalid={Boolean(errors[`split-${inv.id}`])}
                   aria-describedby={errors[`split-${inv.id}`] ? `${f(`split-${inv.id}`)}-error` : undefined}
                 />

@@ -74,10 +74,16 @@ export function RefundDialog({ open, payment, onClose, onRefunded }: Props) {
       onCancel={onClose}
     >
       <Field id={`${id}-amount`} label={`Amount (${payment.currency})`} error={errors.amount}>
-        <input id={`${id}-amount`} className="input" inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} aria-invalid={Boolean(errors.amount)} aria-describedby={describedBy(`${id}-amount`, false, errors.amount)} />
+        <input id={`${id}-amount`} className="input" inputMode="decimal" value={amount} onChange={(e) => {
+            setAmount(e.target.value);
+            setErrors({ ...errors, amount: undefined });
+          }} aria-invalid={Boolean(errors.amount)} aria-describedby={describedBy(`${id}-amount`, false, errors.amount)} />
       </Field>
       <Field id={`${id}-reason`} label="Reason" hint="Kept in the audit log and shown on the payment." error={errors.reason}>
-        <textarea id={`${id}-reason`} className="input" rows={3} maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} aria-invalid={Boolean(errors.reason)} aria-describedby={describedBy(`${id}-reason`, true, errors.reason)} />
+        <textarea id={`${id}-reason`} className="input" rows={3} maxLength={500} value={reason} onChange={(e) => {
+            setReason(e.target.value);
+            setErrors({ ...errors, reason: undefined });
+          }} aria-invalid={Boolean(errors.reason)} aria-describedby={describedBy(`${id}-reason`, true, errors.reason)} />
       </Field>
       <p className="alert alert--info">{timing(payment)} Money goes back from the client’s credit first, then from the most recent invoice.</p>
     </FormDialog>
