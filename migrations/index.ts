@@ -10,6 +10,7 @@ import * as oauthStates from './20261123000006_oauth_states';
 import * as eventLedgerAckCost from './20261123000007_event_ledger_ack_cost';
 import * as portalPayments from './20261123000008_portal_payments';
 import * as notifications from './20261205000009_notifications';
+import * as ledger from './20261205000011_ledger';
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261123000001_initial_schema': initialSchema,
@@ -21,4 +22,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261123000007_event_ledger_ack_cost': eventLedgerAckCost,
   '20261123000008_portal_payments': portalPayments,
   '20261205000009_notifications': notifications,
+  '20261205000011_ledger': ledger,
 };

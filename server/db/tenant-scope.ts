@@ -33,6 +33,11 @@ const CLIENT_COLUMN = {
   mapping_suggestions: 'client_id',
   notifications: null,
   email_preferences: null,
+  invoice_write_offs: null,
+  ledger_reversals: null,
+  reconciliation_exceptions: null,
+  payouts: null,
+  payout_transactions: null,
 } as const;
 
 export type TenantTable = keyof typeof CLIENT_COLUMN;

@@ -17,6 +17,8 @@ import { portalAccessAppRoutes, redactLinkTokens } from '../portal-access/access
 import { psaRoutes } from '../psa/psa-routes';
 import { emailPreferenceRoutes, notificationAppRoutes, paymentAuthenticationRoutes, redactUnsubscribeTokens } from '../notifications/notification-routes';
 import { webhookAppRoutes } from '../webhooks/webhook-app-routes';
+import { ledgerRoutes } from '../ledger/ledger-routes';
+import { payoutRoutes } from '../payouts/payout-routes';
 import { registerLedgerHooks } from '../portal-payments/apply-payment-transition';
 import { paymentLinkAppRoutes, paymentLinkPsaRoutes, paymentLinkPublicRoutes } from '../payment-links/payment-link-routes';
 import { stripeWebhookRoutes } from '../webhooks/webhook-routes';
@@ -169,6 +171,8 @@ export function createApp(ctx: AppContext, options: CreateAppOptions): Express {
   api.use('/app', webhookAppRoutes(ctx, passport));
   api.use('/portal', paymentAuthenticationRoutes(ctx, passport));
   api.use('/app', notificationAppRoutes(ctx, passport));
+  api.use('/app', ledgerRoutes(ctx, passport));
+  api.use('/app', payoutRoutes(ctx, passport));
   api.use('/psa', psaRoutes(ctx, passport));
   api.use('/docs', apiDocsRoutes());
   api.use(apiNotFound);

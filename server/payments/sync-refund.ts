@@ -3,6 +3,9 @@ import type { InstallationScope } from '../db/tenant-scope';
 import { claimSyncWrite, takeSyncTicket, type SyncTicket } from '../stripe/sync-ticket';
 import { changedColumns, idOf, type StripeSyncOptions, type SyncOutcome } from '../stripe/stripe-sync-options';
 import { COUNTED_REFUND_STATUSES, mapRefundStatus } from './map-refund-status';
+import type { Clock } from '../clock';
+import { settleRefund } from '../ledger/settle-refund';
+import { queueWriteBacks } from '../ledger/queue-write-backs';
 
 export interface SyncRefundOptions extends StripeSyncOptions {
   refundId: string;
@@ -26,7 +29,12 @@ export async function findPaymentFor(scope: InstallationScope, ref: { paymentInt
  * before calling Stripe is found by `metadata.settle_refund_id`). Call inside a transaction.
  */
 export async function writeRefund(tx: InstallationScope, paymentId: string, refund: Stripe.Refund, ticket: SyncTicket, now: Date): Promise<SyncOutcome> {
-  if (!(await claimSyncWrite(tx, refund.id, ticket, now))) return 'stale';
+  return (await writeRefundRow(tx, paymentId, refund, ticket, now)).outcome;
+}
+
+/** writeRefund, also returning the Settle refund row id (null when the fetch was stale). */
+export async function writeRefundRow(tx: InstallationScope, paymentId: string, refund: Stripe.Refund, ticket: SyncTicket, now: Date): Promise<{ outcome: SyncOutcome; refundRowId: string | null }> {
+  if (!(await claimSyncWrite(tx, refund.id, ticket, now))) return { outcome: 'stale', refundRowId: null };
   const next = {
     payment_id: paymentId,
     stripe_refund_id: refund.id,
@@ -42,13 +50,23 @@ export async function writeRefund(tx: InstallationScope, paymentId: string, refu
     current = (await tx.from('refunds').where({ id: settleId, payment_id: paymentId }).whereNull('stripe_refund_id').forUpdate().first()) as Record<string, unknown> | undefined;
   }
   if (!current) {
-    await tx.insert('refunds', { ...next, created_at: now, updated_at: now });
-    return 'updated';
+    const [row] = (await tx.insert('refunds', { ...next, created_at: now, updated_at: now }).returning('id')) as Array<{ id: string }>;
+    return { outcome: 'updated', refundRowId: row!.id };
   }
   const changes = changedColumns(current, next);
-  if (Object.keys(changes).length === 0) return 'unchanged';
+  if (Object.keys(changes).length === 0) return { outcome: 'unchanged', refundRowId: current.id as string };
   await tx.from('refunds').where({ id: current.id as string }).update({ ...changes, updated_at: now });
-  return 'updated';
+  return { outcome: 'updated', refundRowId: current.id as string };
+}
+
+/**
+ * The ledger's side of refunds written in this transaction: each refund's reversal (or restoration)
+ * is converged and the payment is queued for the PSA write-back (a no-op when nothing changed).
+ */
+export async function settleRefundsInLedger(tx: InstallationScope, paymentId: string, refundRowIds: Array<string | null>, clock: Clock): Promise<void> {
+  const changed = [paymentId];
+  for (const id of refundRowIds) if (id) changed.push(...(await settleRefund(tx, id, clock)));
+  await queueWriteBacks(tx, changed, clock);
 }
 
 /** payments.amount_refunded = the refunds that count, capped at the amount; written only if different. */
@@ -62,8 +80,9 @@ export async function recomputeAmountRefunded(tx: InstallationScope, payment: { 
  * Makes the refunds row for a Stripe refund match Stripe (status, amount, reason, failure reason),
  * linked to the Settle payment by PaymentIntent or charge id, and keeps payments.amount_refunded
  * equal to the refunds that count. Idempotent and order-independent (sync tickets). Never touches
- * refunds of payments Settle did not create, never issues or cancels a refund, never changes
- * invoices or credits (the ledger's job).
+ * refunds of payments Settle did not create, never issues or cancels a refund. The ledger's side
+ * (allocations reversed once per refund, invoices reopened, credit restored when a refund fails)
+ * runs in the same transaction (settleRefundsInLedger), with the PSA write-back.
  */
 export async function syncRefund(options: SyncRefundOptions): Promise<{ outcome: SyncOutcome }> {
   const { scope, stripe, clock, refundId } = options;
@@ -73,8 +92,9 @@ export async function syncRefund(options: SyncRefundOptions): Promise<{ outcome:
   if (!payment) return { outcome: 'not_ours' };
   const now = clock.now();
   return scope.transaction(async (tx) => {
-    const outcome = await writeRefund(tx, payment.id, refund, ticket, now);
+    const { outcome, refundRowId } = await writeRefundRow(tx, payment.id, refund, ticket, now);
     await recomputeAmountRefunded(tx, payment, now);
+    await settleRefundsInLedger(tx, payment.id, [refundRowId], clock);
     return { outcome };
   });
 }

@@ -1,8 +1,9 @@
 // The ledger's side of a payment status change (registered as a payment transition hook, so it runs
 // exactly once per transition, inside the transaction that wrote it):
 // - processing: the invoices the payment covers show `processing` — money is in flight, not paid;
-// - succeeded: the payment's pending split becomes `applied`, each invoice's amount paid, remaining
-//   amount and status are derived again, and the client gets a receipt;
+// - succeeded: the payment's pending split becomes `applied`, the invoices are recomputed from the
+//   ledger (recomputeInvoices: amount paid, remaining, status; an overpayment moves to credit) and
+//   the client gets a receipt;
 // - canceled: the split is dropped (`canceled`) and the invoices are payable again;
 // - failed: nothing is released yet — a failed intent can still be retried and succeed, so the
 //   split keeps the invoices locked until the intent is canceled (Settle cancels it);
@@ -10,10 +11,10 @@
 import { enqueueEmail } from '../email/enqueue-email';
 import { achProcessingEmail, paymentReceiptEmail } from '../email/templates';
 import type { InstallationScope } from '../db/tenant-scope';
-import type { InvoiceStatus } from '../invoices/invoice-view';
-import { enqueuePsaWriteBack } from '../outbox/enqueue-psa-write-back';
 import { registerPaymentTransitionHook, type PaymentTransition, type PaymentTransitionEnv } from '../payments/payment-transition-hooks';
-import { deriveInvoiceBalance } from '../psa/invoice-balance';
+import { queueWriteBacks } from '../ledger/queue-write-backs';
+import { recomputeInvoices } from '../ledger/recompute-invoices';
+import { rebalancePayment } from '../ledger/reverse-payment';
 
 interface SplitRow {
   id: string;
@@ -24,54 +25,39 @@ interface SplitRow {
 interface InvoiceRow {
   id: string;
   number: string;
-  total: number;
-  amount_paid: number;
-  status: InvoiceStatus;
 }
 
 async function pendingSplit(scope: InstallationScope, paymentId: string): Promise<SplitRow[]> {
   return (await scope.from('allocations').where({ payment_id: paymentId, state: 'pending' }).select('id', 'invoice_id', 'amount')) as SplitRow[];
 }
 
-async function lockInvoices(scope: InstallationScope, ids: string[]): Promise<InvoiceRow[]> {
+async function invoicesOf(scope: InstallationScope, ids: string[]): Promise<InvoiceRow[]> {
   if (ids.length === 0) return [];
-  return (await scope.from('invoices').whereIn('id', ids).orderBy('id').forUpdate().select('id', 'number', 'total', 'amount_paid', 'status')) as InvoiceRow[];
-}
-
-/** The invoice's status and remaining amount once nothing is in flight for it. */
-function settled(total: number, amountPaid: number, status: InvoiceStatus) {
-  return deriveInvoiceBalance(total, amountPaid, status === 'processing' ? null : status);
+  return (await scope.from('invoices').whereIn('id', ids).orderBy('id').select('id', 'number')) as InvoiceRow[];
 }
 
 export async function applyPaymentTransition(scope: InstallationScope, t: PaymentTransition, env: PaymentTransitionEnv): Promise<void> {
   const clock = { now: () => t.at };
   const split = await pendingSplit(scope, t.paymentId);
+  const invoiceIds = split.map((s) => s.invoice_id);
+  const changed = [t.paymentId];
   if (t.to === 'processing' && split.length > 0) {
-    const invoices = await lockInvoices(scope, split.map((s) => s.invoice_id));
-    const ids = invoices.filter((i) => i.status === 'open' || i.status === 'partially_paid').map((i) => i.id);
-    if (ids.length) await scope.from('invoices').whereIn('id', ids).update({ status: 'processing', updated_at: t.at });
-    await notifyAchProcessing(scope, t, env, invoices);
+    await recomputeInvoices(scope, invoiceIds, clock);
+    await notifyAchProcessing(scope, t, env, await invoicesOf(scope, invoiceIds));
   }
   if (t.to === 'succeeded' && split.length > 0) {
-    const invoices = new Map((await lockInvoices(scope, split.map((s) => s.invoice_id))).map((i) => [i.id, i]));
-    for (const s of split) {
-      const inv = invoices.get(s.invoice_id)!;
-      const amountPaid = inv.amount_paid + s.amount;
-      const balance = settled(inv.total, amountPaid, inv.status);
-      await scope.from('invoices').where({ id: inv.id }).update({ amount_paid: amountPaid, amount_remaining: balance.amountRemaining, status: balance.status, updated_at: t.at });
-    }
     await scope.from('allocations').whereIn('id', split.map((s) => s.id)).update({ state: 'applied' });
-    await sendReceipt(scope, t, env, [...invoices.values()]);
+    await scope.from('payments').where({ id: t.paymentId }).whereNull('reconciled_at').update({ reconciled_at: t.at });
+    changed.push(...(await recomputeInvoices(scope, invoiceIds, clock)).paymentsChanged);
+    // A refund or lost dispute synced before this success (webhooks arrive in any order) takes effect now.
+    changed.push(...(await rebalancePayment(scope, t.paymentId, null, clock)).paymentIds);
+    await sendReceipt(scope, t, env, await invoicesOf(scope, invoiceIds));
   }
   if (t.to === 'canceled' && split.length > 0) {
     await scope.from('allocations').whereIn('id', split.map((s) => s.id)).update({ state: 'canceled', reversed_at: t.at });
-    for (const inv of await lockInvoices(scope, split.map((s) => s.invoice_id))) {
-      if (inv.status !== 'processing') continue;
-      const balance = settled(inv.total, inv.amount_paid, inv.status);
-      await scope.from('invoices').where({ id: inv.id }).update({ status: balance.status, amount_remaining: balance.amountRemaining, updated_at: t.at });
-    }
+    await recomputeInvoices(scope, invoiceIds, clock);
   }
-  await enqueuePsaWriteBack(scope, { paymentId: t.paymentId }, clock);
+  await queueWriteBacks(scope, changed, clock);
 }
 
 interface Recipients {

@@ -17,6 +17,8 @@ import type { Clock } from '../clock';
 import type { InstallationScope } from '../db/tenant-scope';
 import type { InvoiceStatus } from '../invoices/invoice-view';
 import { deriveInvoiceBalance } from './invoice-balance';
+import { queueWriteBacks } from '../ledger/queue-write-backs';
+import { recomputeInvoices } from '../ledger/recompute-invoices';
 import {
   bulkInsert,
   bulkUpdate,
@@ -205,6 +207,11 @@ export async function upsertInvoices(scope: InstallationScope, items: unknown[],
       updates,
     );
     await recordAudits(trx, audits, clock);
+    // Invoices with money on them: the ledger has the last word on their amounts and status (write-offs,
+    // and an excess over a lowered total moved to the client's credit).
+    const withMoney = updates.map((u) => u.id as string).filter((id) => allocated.has(id));
+    const ledger = await recomputeInvoices(trx, withMoney, clock);
+    await queueWriteBacks(trx, ledger.paymentsChanged, clock);
     return out;
   });
   return summarize([...results, ...applied]);

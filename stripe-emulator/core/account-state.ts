@@ -48,6 +48,11 @@ export type SetupIntentRecord = Rec<Stripe.SetupIntent, IntentMeta>;
 export type PaymentIntentRecord = Rec<Stripe.PaymentIntent, IntentMeta>;
 export type WebhookEndpointRecord = Rec<Stripe.WebhookEndpoint, WebhookEndpointMeta>;
 export type RefundRecord = Rec<Stripe.Refund, RefundMeta>;
+export interface BalanceTransactionMeta {
+  /** The payout that settled this transaction (null: still in the balance). */
+  payoutId: string | null;
+}
+export type BalanceTransactionRecord = Rec<Stripe.BalanceTransaction, BalanceTransactionMeta>;
 
 export interface AccountState {
   id: string;
@@ -68,6 +73,9 @@ export interface AccountState {
   /** Keyed by customer id. */
   cashBalances: Map<string, Rec<Stripe.CashBalance>>;
   cashBalanceTransactions: Map<string, Rec<Stripe.CustomerCashBalanceTransaction>>;
+  /** Derived from charges, refunds and disputes when first needed (see balance-transactions/). */
+  balanceTransactions: Map<string, BalanceTransactionRecord>;
+  payouts: Map<string, Rec<Stripe.Payout>>;
 }
 
 export type CollectionName = Exclude<keyof AccountState, 'id' | 'platformId'>;
@@ -87,6 +95,8 @@ export const COLLECTION_NAMES: readonly CollectionName[] = [
   'disputes',
   'cashBalances',
   'cashBalanceTransactions',
+  'balanceTransactions',
+  'payouts',
 ];
 
 export function createAccountState(id: string, platformId: string | null = null): AccountState {
@@ -107,6 +117,8 @@ export function createAccountState(id: string, platformId: string | null = null)
     disputes: new Map(),
     cashBalances: new Map(),
     cashBalanceTransactions: new Map(),
+    balanceTransactions: new Map(),
+    payouts: new Map(),
   };
 }
 
@@ -126,6 +138,8 @@ const PREFIX_TO_COLLECTION: Record<string, CollectionName> = {
   dp: 'disputes',
   du: 'disputes',
   ccsbtxn: 'cashBalanceTransactions',
+  txn: 'balanceTransactions',
+  po: 'payouts',
 };
 
 /** Finds any stored object by id (used by `expand`). Deleted customers are not found. */

@@ -23,6 +23,8 @@ import { settleRefund } from './refunds/create-refund.js';
 import { refundRoutes } from './refunds/refund-routes.js';
 import { threeDSecurePage } from './three-d-secure/three-d-secure-page.js';
 import { webhookEndpointRoutes } from './webhook-endpoints/webhook-endpoint-routes.js';
+import { balanceTransactionRoutes } from './balance-transactions/balance-transaction-routes.js';
+import { payoutControlHandler, payoutRoutes } from './payouts/payout-routes.js';
 
 export function buildRouter(): Router {
   return new Router()
@@ -38,6 +40,8 @@ export function buildRouter(): Router {
     .add(refundRoutes)
     .add(disputeRoutes)
     .add(cashBalanceRoutes)
+    .add(balanceTransactionRoutes)
+    .add(payoutRoutes)
     .add(accountRoutes);
 }
 
@@ -74,5 +78,5 @@ export function runScheduledTask(em: Emulator, task: ScheduledTask): void {
 }
 
 export function extraControlHandlers(em: Emulator): ExtraControlHandler[] {
-  return [hostedMicrodepositsPage(em), threeDSecurePage(em), ...accountKeyHandlers(em), restrictedKeyHandler(em)];
+  return [hostedMicrodepositsPage(em), threeDSecurePage(em), ...accountKeyHandlers(em), restrictedKeyHandler(em), payoutControlHandler(em)];
 }

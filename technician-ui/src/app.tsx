@@ -9,6 +9,10 @@ import { MailboxPage } from './mailbox/mailbox-page';
 import { MappingPage } from './mapping/mapping-page';
 import { SetupPage } from './setup/setup-page';
 import { AppLayout } from './shell/app-layout';
+import { DisputesPage } from './ledger/disputes-page';
+import { ExceptionsPage } from './ledger/exceptions-page';
+import { PaymentPage } from './ledger/payment-page';
+import { PayoutPage, PayoutsPage } from './ledger/payouts-page';
 import { NotFoundPage } from './shell/not-found-page';
 
 export function App() {
@@ -28,6 +32,11 @@ export function App() {
             <Route path="/clients" element={<ClientsPage />} />
             <Route path="/clients/:clientId" element={<ClientPage />} />
             <Route path="/mapping" element={<MappingPage />} />
+            <Route path="/exceptions" element={<ExceptionsPage />} />
+            <Route path="/disputes" element={<DisputesPage />} />
+            <Route path="/payments/:paymentId" element={<PaymentPage />} />
+            <Route path="/payouts" element={<PayoutsPage />} />
+            <Route path="/payouts/:payoutId" element={<PayoutPage />} />
             <Route path="/mailbox" element={<MailboxPage />} />
             <Route path="/setup" element={<SetupPage />} />
             <Route path="/settings" element={<Navigate to="/settings/api-keys" replace />} />

@@ -203,7 +203,9 @@ describe('POST /api/psa/invoices', () => {
     expect(await row('I-1')).toMatchObject({ amount_paid: 4_000, amount_remaining: 0, status: 'paid' });
 
     res = await psa.post('/api/psa/invoices', { invoices: [invoice({ total: 3_000 })] });
-    expect(await row('I-1')).toMatchObject({ total: 3_000, amount_paid: 4_000, amount_remaining: 0, status: 'overpaid' });
+    // Overpaid: the ledger moves the excess to the client's credit balance in the same transaction.
+    expect(await row('I-1')).toMatchObject({ total: 3_000, amount_paid: 3_000, amount_remaining: 0, status: 'paid' });
+    expect(await db()('client_credits').where({ installation_id: inst.id, payment_id: payment }).select('amount', 'reason')).toEqual([{ amount: 1_000, reason: 'overpayment' }]);
     const entry = await db()('audit_log').where({ installation_id: inst.id, action: 'invoice.updated', subject_id: i1.id }).orderBy('id', 'desc').first();
     expect(entry.details.changes.total).toEqual({ from: 4_000, to: 3_000 });
     expect(entry.details.changes.status).toEqual({ from: 'paid', to: 'overpaid' });

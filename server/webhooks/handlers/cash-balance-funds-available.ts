@@ -1,7 +1,13 @@
 // cash_balance.funds_available: Bank-transfer funds arrived in a customer cash balance.
-// Matching bank transfers and payouts to invoices is the reconciliation ledger's job (a later
-// issue). Until it exists this event is kept in stripe_events with status `deferred` — the ledger's
-// hook point: it will process deferred events of this type from there. Nothing is changed now.
+// A trigger only: importCashBalance() lists the customer's cash balance transactions from Stripe and
+// imports every funding not imported yet as a bank-transfer payment (run through the matching
+// engine). Converges with customer_cash_balance_transaction.created; idempotent.
+import { importCashBalance } from '../../ledger/import-bank-transfer';
+import { idOf } from '../../stripe/stripe-sync-options';
 import type { WebhookHandler } from './webhook-handler';
 
-export const handleCashBalanceFundsAvailable: WebhookHandler<'cash_balance.funds_available'> = async () => ({ outcome: 'deferred' });
+export const handleCashBalanceFundsAvailable: WebhookHandler<'cash_balance.funds_available'> = async ({ event, sync }) => {
+  const customerId = idOf(event.data.object.customer);
+  if (!customerId) return { outcome: 'not_ours' };
+  return importCashBalance({ ...sync, customerId });
+};

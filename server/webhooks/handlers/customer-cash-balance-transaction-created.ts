@@ -1,7 +1,12 @@
 // customer_cash_balance_transaction.created: A customer cash balance transaction (bank transfer received or applied).
-// Matching bank transfers and payouts to invoices is the reconciliation ledger's job (a later
-// issue). Until it exists this event is kept in stripe_events with status `deferred` — the ledger's
-// hook point: it will process deferred events of this type from there. Nothing is changed now.
+// A trigger only: importCashBalanceTransaction() re-fetches the transaction and, for a funding,
+// imports it as a bank-transfer payment run through the matching engine. Idempotent by its id.
+import { importCashBalanceTransaction } from '../../ledger/import-bank-transfer';
+import { idOf } from '../../stripe/stripe-sync-options';
 import type { WebhookHandler } from './webhook-handler';
 
-export const handleCustomerCashBalanceTransactionCreated: WebhookHandler<'customer_cash_balance_transaction.created'> = async () => ({ outcome: 'deferred' });
+export const handleCustomerCashBalanceTransactionCreated: WebhookHandler<'customer_cash_balance_transaction.created'> = async ({ event, sync }) => {
+  const customerId = idOf(event.data.object.customer);
+  if (!customerId) return { outcome: 'not_ours' };
+  return importCashBalanceTransaction({ ...sync, customerId, transactionId: event.data.object.id });
+};

@@ -1,7 +1,7 @@
 // payout.paid: A payout reached the MSP bank account.
-// Matching bank transfers and payouts to invoices is the reconciliation ledger's job (a later
-// issue). Until it exists this event is kept in stripe_events with status `deferred` — the ledger's
-// hook point: it will process deferred events of this type from there. Nothing is changed now.
+// A trigger only: importPayout() re-fetches the payout and imports the balance transactions it
+// settled (all pages, resumable, idempotent) with the totals the payouts page and CSV show.
+import { importPayout } from '../../payouts/import-payout';
 import type { WebhookHandler } from './webhook-handler';
 
-export const handlePayoutPaid: WebhookHandler<'payout.paid'> = async () => ({ outcome: 'deferred' });
+export const handlePayoutPaid: WebhookHandler<'payout.paid'> = ({ event, sync }) => importPayout({ ...sync, payoutId: event.data.object.id });

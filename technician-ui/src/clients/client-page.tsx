@@ -14,6 +14,7 @@ import { TableRegion } from '../../../ui-kit/components/table-region';
 import { formatMoney } from '../../../ui-kit/money';
 import { AutopayBadge, MappingStatusBadge } from './client-badges';
 import { ContactsCard } from './contacts-card';
+import { ClientLedgerCard } from '../ledger/client-ledger-card';
 import { PortalAccessCard, withLiveAccess, type PortalAccessByContact } from './portal-access-card';
 import type { ClientDetail, TechnicianInvoice } from './types';
 import { useClient } from './use-clients';
@@ -191,6 +192,7 @@ export function ClientPage() {
       <ContactsCard contacts={withLiveAccess(client.contacts, portalAccess)} />
       <PortalAccessCard clientId={client.id} clientName={client.name} contacts={client.contacts} onAccessChange={setPortalAccess} />
       <ClientInvoices key={client.id} invoices={invoices} />
+      <ClientLedgerCard clientId={client.id} clientName={client.name} onChange={reload} />
     </>
   );
 }

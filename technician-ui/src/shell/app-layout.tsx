@@ -3,6 +3,7 @@ import { AppShell } from '../../../ui-kit/components/app-shell';
 import { Brand } from '../../../ui-kit/components/brand';
 import { roleLabel, useSession, useSessionContext } from '../auth/session';
 import { ModeBadge, ModeBanner } from './mode-indicator';
+import { LedgerNavLinks } from '../ledger/ledger-nav';
 
 function ClientsIcon() {
   return (
@@ -118,6 +119,7 @@ export function AppLayout() {
               </NavLink>
             </li>
           )}
+          <LedgerNavLinks />
           <li>
             <NavLink className="sidenav__link" to="/mailbox">
               <MailboxIcon />
