@@ -9,6 +9,7 @@ import * as marketplace from './20261123000005_marketplace';
 import * as oauthStates from './20261123000006_oauth_states';
 import * as eventLedgerAckCost from './20261123000007_event_ledger_ack_cost';
 import * as portalPayments from './20261123000008_portal_payments';
+import * as appUi from './20261205000012_app_ui';
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261123000001_initial_schema': initialSchema,
@@ -19,4 +20,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261123000006_oauth_states': oauthStates,
   '20261123000007_event_ledger_ack_cost': eventLedgerAckCost,
   '20261123000008_portal_payments': portalPayments,
+  '20261205000012_app_ui': appUi,
 };

@@ -31,6 +31,8 @@ const CLIENT_COLUMN = {
   stripe_customer_cache: null,
   mapping_runs: null,
   mapping_suggestions: 'client_id',
+  client_summaries: 'client_id',
+  live_events: null,
 } as const;
 
 export type TenantTable = keyof typeof CLIENT_COLUMN;

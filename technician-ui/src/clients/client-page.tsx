@@ -119,7 +119,10 @@ function ClientInvoices({ invoices }: { invoices: TechnicianInvoice[] }) {
 /** One client: who they are, what they owe, who can use the portal, and every invoice's status. */
 export function ClientPage() {
   const { clientId = '' } = useParams();
-  const { data, error, reload } = useClient(clientId);
+  const resource = useClient(clientId);
+  const { error, reload } = resource;
+  // Live reloads keep the page on screen; another client's data never stands in for this one.
+  const data = resource.data?.client.id === clientId ? resource.data : undefined;
   const [portalAccess, setPortalAccess] = useState<PortalAccessByContact | null>(null);
 
   if (error) {

@@ -2,6 +2,7 @@ import { NavLink, Outlet } from 'react-router-dom';
 import { AppShell } from '../../../ui-kit/components/app-shell';
 import { Brand } from '../../../ui-kit/components/brand';
 import { roleLabel, useSession, useSessionContext } from '../auth/session';
+import { LiveProvider } from '../live/live-context';
 import { ModeBadge, ModeBanner } from './mode-indicator';
 
 function ClientsIcon() {
@@ -166,7 +167,9 @@ export function AppLayout() {
       banner={<ModeBanner stripe={session.stripe} />}
       status={<ModeBadge stripe={session.stripe} isAdmin={isAdmin} />}
     >
-      <Outlet />
+      <LiveProvider>
+        <Outlet />
+      </LiveProvider>
     </AppShell>
   );
 }
