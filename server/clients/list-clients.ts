@@ -8,6 +8,7 @@ import type { Clock } from '../clock';
 import { toCount } from '../db/database';
 import type { InstallationScope } from '../db/tenant-scope';
 import { pageQuery } from '../http/params';
+import { AGE_BUCKETS, ageCondition } from '../dashboard/age-buckets';
 import { stripeDashboardCustomerUrl } from '../mapping/stripe-dashboard-url';
 import type { LatestPaymentView } from '../payments/latest-payments';
 import type { InvoiceView } from '../invoices/invoice-view';
@@ -25,6 +26,8 @@ export const clientListQuery = z
     /** Clients with a bank account waiting for micro-deposit verification. */
     verification: z.literal('awaiting').optional(),
     balance: z.enum(['due', 'overdue']).optional(),
+    /** Clients with an unpaid invoice this many days past due (the dashboard's aging links). */
+    age: z.enum(AGE_BUCKETS).optional(),
     sort: z.enum(CLIENT_SORTS).default('name'),
     order: z.enum(['asc', 'desc']).optional(),
     ...pageQuery,
@@ -173,6 +176,11 @@ export async function listClients(scope: InstallationScope, query: ClientListQue
   if (query.verification) where.push('s.awaiting_verification_count > 0');
   if (query.balance === 'due') where.push('s.open_balance > 0');
   if (query.balance === 'overdue') where.push('s.oldest_due_date < (select today from inst)');
+  if (query.age) {
+    where.push(`exists (select 1 from invoices i where i.installation_id = s.installation_id and i.client_id = s.client_id
+      and i.status in ('open', 'partially_paid') and i.amount_remaining > 0
+      and ${ageCondition(query.age).replace(/\blate\b/g, '((select today from inst) - i.due_date)')})`);
+  }
 
   const order = query.order ?? ORDER[query.sort].natural;
   const filter = where.join(' and ');

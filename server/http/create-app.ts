@@ -7,6 +7,9 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { createPassport } from '../auth/passport-setup';
 import { appRoutes } from '../clients/app-routes';
+import { dashboardRoutes } from '../dashboard/dashboard-routes';
+import { createLiveHub, type LiveHub } from '../live/live-hub';
+import { liveRoutes } from '../live/live-routes';
 import { portalRoutes } from '../invoices/portal-routes';
 import { marketplaceRoutes } from '../installations/marketplace-routes';
 import { setupRoutes } from '../installations/setup-routes';
@@ -32,6 +35,8 @@ export interface CreateAppOptions {
   stripeOrigins?: string[];
   /** True once shutdown began: new requests get 503 and `Connection: close`. */
   isDraining?: () => boolean;
+  /** Live updates (server-sent events); the runtime passes one it closes at shutdown. */
+  live?: LiveHub;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -164,6 +169,8 @@ export function createApp(ctx: AppContext, options: CreateAppOptions): Express {
   api.use('/app', outboxRoutes(ctx, passport));
   api.use('/app', portalAccessAppRoutes(ctx, passport));
   api.use('/app', webhookAppRoutes(ctx, passport));
+  api.use('/app', dashboardRoutes(ctx, passport));
+  api.use('/app', liveRoutes(passport, options.live ?? createLiveHub({ knex: ctx.db, kind: 'pglite', url: null }, ctx.logger)));
   api.use('/psa', psaRoutes(ctx, passport));
   api.use('/docs', apiDocsRoutes());
   api.use(apiNotFound);

@@ -10,6 +10,7 @@ import { psaWriteBackJob } from '../outbox/psa-write-back-job';
 import { verificationReminderJob } from '../portal-payment-methods/verification-reminder-job';
 import { refreshOAuthTokensJob } from '../stripe/stripe-jobs';
 import { processWebhookEventsJob, webhookDriftSweepJob } from '../webhooks/webhook-jobs';
+import { pruneLiveEventsJob } from '../live/prune-live-events';
 import type { QueueDefinition } from './job-queue';
 
 export interface JobDefinition extends QueueDefinition {
@@ -35,4 +36,4 @@ export const purgeSessionsJob: JobDefinition = {
   },
 };
 
-export const jobDefinitions: readonly JobDefinition[] = [purgeSessionsJob, mappingImportJob, psaWriteBackJob, processWebhookEventsJob, webhookDriftSweepJob, refreshOAuthTokensJob, deliverEmailsJob, verificationReminderJob, autopayTickJob, autopayRunJob];
+export const jobDefinitions: readonly JobDefinition[] = [purgeSessionsJob, mappingImportJob, psaWriteBackJob, processWebhookEventsJob, webhookDriftSweepJob, refreshOAuthTokensJob, deliverEmailsJob, verificationReminderJob, autopayTickJob, autopayRunJob, pruneLiveEventsJob];

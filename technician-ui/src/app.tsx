@@ -4,6 +4,7 @@ import { LoginPage } from './auth/login-page';
 import { RequireSession, SessionProvider } from './auth/session';
 import { ClientPage } from './clients/client-page';
 import { ClientsPage } from './clients/clients-page';
+import { DashboardPage } from './dashboard/dashboard-page';
 import { IntegrationsPage } from './integrations/integrations-page';
 import { MailboxPage } from './mailbox/mailbox-page';
 import { MappingPage } from './mapping/mapping-page';
@@ -24,7 +25,7 @@ export function App() {
               </RequireSession>
             }
           >
-            <Route index element={<Navigate to="/clients" replace />} />
+            <Route index element={<DashboardPage />} />
             <Route path="/clients" element={<ClientsPage />} />
             <Route path="/clients/:clientId" element={<ClientPage />} />
             <Route path="/mapping" element={<MappingPage />} />

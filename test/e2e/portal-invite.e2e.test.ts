@@ -55,6 +55,8 @@ beforeAll(async () => {
   await tech.getByLabel('Email').fill(DEMO_LOGINS.technician.email);
   await tech.getByLabel('Password').fill(DEMO_LOGINS.technician.password);
   await tech.getByRole('button', { name: 'Sign in' }).click();
+  await tech.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor(); // /app lands on the dashboard
+  await tech.getByRole('link', { name: 'Clients', exact: true }).click();
   await tech.getByRole('heading', { level: 1, name: 'Clients' }).waitFor();
 });
 afterAll(async () => {

@@ -45,7 +45,9 @@ export function ClientsTable({ clients }: { clients: ClientSummary[] }) {
           <th scope="col" className="is-numeric">
             Overdue
           </th>
-          <th scope="col">Last payment</th>
+          <th scope="col" className="col-optional">
+            Last payment
+          </th>
         </tr>
       </thead>
       <tbody>
@@ -102,7 +104,7 @@ export function ClientsTable({ clients }: { clients: ClientSummary[] }) {
                   )}
                 </span>
               </td>
-              <td data-label="Last payment">
+              <td className="col-optional" data-label="Last payment">
                 {client.lastPaidAt ? <span className="nowrap">{formatTimestamp(client.lastPaidAt)}</span> : <span className="muted">None yet</span>}
               </td>
             </tr>
