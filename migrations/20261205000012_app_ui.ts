@@ -18,6 +18,8 @@
 //   every process listening on PostgreSQL). The rows let a reconnecting browser replay what it
 //   missed (Last-Event-ID) and let PGlite (one process, one connection, so ids commit in order)
 //   poll instead of listening. Old rows are pruned by a job.
+// - setup_links: "add your card or bank account" links a technician sends a client contact: a random
+//   token looked up by its hash, single use, 72 hours, tied to one client and contact.
 // - indexes for the payments list, the dashboard's collected-per-day chart and the audit log filters.
 import type { Knex } from 'knex';
 
@@ -164,6 +166,20 @@ export async function up(knex: Knex): Promise<void> {
   });
   for (const sql of [...liveTrigger('payments'), ...liveTrigger('invoices')]) await knex.raw(sql);
 
+  await knex.schema.createTable('setup_links', (t) => {
+    t.uuid('id').primary().defaultTo(knex.raw('gen_random_uuid()'));
+    t.uuid('installation_id').notNullable().references('id').inTable('installations');
+    t.uuid('client_id').notNullable();
+    t.uuid('contact_id').notNullable();
+    t.text('token_hash').notNullable().unique(); // sha256 of the token; the token itself is never stored
+    t.timestamp('expires_at', { useTz: true }).notNullable();
+    t.timestamp('used_at', { useTz: true });
+    t.uuid('created_by');
+    t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    t.foreign(['installation_id', 'client_id']).references(['installation_id', 'id']).inTable('clients');
+    t.index(['installation_id', 'client_id']);
+  });
+
   await knex.raw('create index payments_installation_created on payments (installation_id, created_at desc, id desc)');
   await knex.raw("create index payments_succeeded_at on payments (installation_id, succeeded_at) where status = 'succeeded'");
   await knex.raw('create index audit_log_action_at on audit_log (installation_id, action, at desc)');
@@ -177,6 +193,7 @@ export async function down(knex: Knex): Promise<void> {
   await knex.raw('drop index if exists audit_log_action_at');
   await knex.raw('drop index if exists payments_succeeded_at');
   await knex.raw('drop index if exists payments_installation_created');
+  await knex.schema.dropTableIfExists('setup_links');
   for (const table of ['payments', 'invoices']) {
     await knex.raw(`drop trigger if exists ${table}_live on ${table}`);
     await knex.raw(`drop function if exists ${table}_live_event()`);

@@ -11,6 +11,7 @@ import { uuidParam } from '../http/params';
 import { parseInput } from '../http/validate';
 import { mappingRoutes } from '../mapping/mapping-routes';
 import { getClient } from './get-client';
+import { getInvoice } from './get-invoice';
 import { clientListQuery, listClients } from './list-clients';
 
 const createKeyBody = z.object({ name: z.string().trim().min(1, 'Name the key, e.g. "PSA sync".').max(100) }).strict();
@@ -31,6 +32,11 @@ export function appRoutes(ctx: AppContext, passport: SettlePassport): Router {
   router.get('/clients/:clientId', staff, async (req, res) => {
     const id = uuidParam(req.params.clientId, 'CLIENT_NOT_FOUND');
     res.json(await getClient(installationScopeOf(ctx, req), id, ctx.clock));
+  });
+
+  router.get('/invoices/:invoiceId', staff, async (req, res) => {
+    const id = uuidParam(req.params.invoiceId, 'INVOICE_NOT_FOUND');
+    res.json(await getInvoice(installationScopeOf(ctx, req), id, ctx.clock));
   });
 
   router.get('/api-keys', admin, async (req, res) => {

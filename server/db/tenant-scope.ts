@@ -32,6 +32,7 @@ const CLIENT_COLUMN = {
   mapping_runs: null,
   mapping_suggestions: 'client_id',
   client_summaries: 'client_id',
+  setup_links: 'client_id',
   live_events: null,
 } as const;
 

@@ -68,6 +68,11 @@ export const ERROR_STATUS = {
   PASSWORD_RESET_INVALID: 400,
   PORTAL_USER_NOT_FOUND: 404,
   PORTAL_USER_EXISTS: 409,
+  CLIENT_NOT_MAPPED: 409,
+  RECEIPT_NOT_AVAILABLE: 409,
+  RECEIPT_NO_RECIPIENT: 422,
+  SETUP_LINK_INVALID: 404,
+  CONTACT_NOT_FOUND: 404,
   SERVICE_SHUTTING_DOWN: 503,
   INTERNAL_ERROR: 500,
 } as const;
@@ -155,6 +160,11 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   PASSWORD_RESET_INVALID: 'This password reset link is not valid or has expired. Request a new one.',
   PORTAL_USER_NOT_FOUND: 'Portal user not found.',
   PORTAL_USER_EXISTS: 'Someone with this email already has portal access.',
+  CLIENT_NOT_MAPPED: 'This client is not linked to a Stripe customer yet. Map it first.',
+  RECEIPT_NOT_AVAILABLE: 'Only payments that succeeded have a receipt. A bank payment gets one when it clears.',
+  RECEIPT_NO_RECIPIENT: 'This client has no billing email or portal user to send the receipt to. Enter an address.',
+  SETUP_LINK_INVALID: 'This setup link is not valid. It may have expired or been used already; ask your provider for a new one.',
+  CONTACT_NOT_FOUND: 'Contact not found.',
   SERVICE_SHUTTING_DOWN: 'The server is restarting. Try again in a moment.',
   INTERNAL_ERROR: 'Something went wrong on our side. Try again, and contact support if it keeps happening.',
 };

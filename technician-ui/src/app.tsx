@@ -5,6 +5,9 @@ import { RequireSession, SessionProvider } from './auth/session';
 import { ClientPage } from './clients/client-page';
 import { ClientsPage } from './clients/clients-page';
 import { DashboardPage } from './dashboard/dashboard-page';
+import { AuditLogPage } from './audit/audit-page';
+import { InvoicePage } from './invoices/invoice-page';
+import { PaymentsPage } from './payments/payments-page';
 import { IntegrationsPage } from './integrations/integrations-page';
 import { MailboxPage } from './mailbox/mailbox-page';
 import { MappingPage } from './mapping/mapping-page';
@@ -28,6 +31,9 @@ export function App() {
             <Route index element={<DashboardPage />} />
             <Route path="/clients" element={<ClientsPage />} />
             <Route path="/clients/:clientId" element={<ClientPage />} />
+            <Route path="/invoices/:invoiceId" element={<InvoicePage />} />
+            <Route path="/payments" element={<PaymentsPage />} />
+            <Route path="/audit" element={<AuditLogPage />} />
             <Route path="/mapping" element={<MappingPage />} />
             <Route path="/mailbox" element={<MailboxPage />} />
             <Route path="/setup" element={<SetupPage />} />

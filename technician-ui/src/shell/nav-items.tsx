@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { ClientsIcon, DashboardIcon, IntegrationsIcon, KeyIcon, MailboxIcon, MappingIcon, SetupIcon } from './nav-icons';
+import { AuditIcon, ClientsIcon, DashboardIcon, IntegrationsIcon, KeyIcon, MailboxIcon, MappingIcon, PaymentsIcon, SetupIcon } from './nav-icons';
 
 export interface NavItem {
   to: string;
@@ -17,6 +17,8 @@ export interface NavItem {
 export const NAV_ITEMS: NavItem[] = [
   { to: '/', label: 'Dashboard', icon: <DashboardIcon />, section: 'main', end: true },
   { to: '/clients', label: 'Clients', icon: <ClientsIcon />, section: 'main' },
+  { to: '/payments', label: 'Payments', icon: <PaymentsIcon />, section: 'main' },
+  { to: '/audit', label: 'Audit log', icon: <AuditIcon />, section: 'main' },
   { to: '/mailbox', label: 'Mailbox', icon: <MailboxIcon />, section: 'main' },
   { to: '/mapping', label: 'Client mapping', icon: <MappingIcon />, section: 'settings', adminOnly: true },
   { to: '/setup', label: 'Setup', icon: <SetupIcon />, section: 'settings', adminOnly: true },
