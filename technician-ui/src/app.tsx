@@ -12,6 +12,7 @@ import { IntegrationsPage } from './integrations/integrations-page';
 import { MailboxPage } from './mailbox/mailbox-page';
 import { MappingPage } from './mapping/mapping-page';
 import { SetupPage } from './setup/setup-page';
+import { AdminOnly } from './shell/admin-only';
 import { AppLayout } from './shell/app-layout';
 import { NotFoundPage } from './shell/not-found-page';
 
@@ -34,12 +35,12 @@ export function App() {
             <Route path="/invoices/:invoiceId" element={<InvoicePage />} />
             <Route path="/payments" element={<PaymentsPage />} />
             <Route path="/audit" element={<AuditLogPage />} />
-            <Route path="/mapping" element={<MappingPage />} />
+            <Route path="/mapping" element={<AdminOnly title="Client mapping" what="map clients to Stripe customers"><MappingPage /></AdminOnly>} />
             <Route path="/mailbox" element={<MailboxPage />} />
             <Route path="/setup" element={<SetupPage />} />
             <Route path="/settings" element={<Navigate to="/settings/api-keys" replace />} />
-            <Route path="/settings/api-keys" element={<ApiKeysPage />} />
-            <Route path="/settings/integrations" element={<IntegrationsPage />} />
+            <Route path="/settings/api-keys" element={<AdminOnly title="API keys" what="manage API keys"><ApiKeysPage /></AdminOnly>} />
+            <Route path="/settings/integrations" element={<AdminOnly title="Integrations health" what="see and retry failing webhooks and PSA deliveries"><IntegrationsPage /></AdminOnly>} />
             <Route path="*" element={<NotFoundPage />} />
           </Route>
         </Routes>

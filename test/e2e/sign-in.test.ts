@@ -42,6 +42,7 @@ describe.skipIf(!chromiumAvailable)('browser sign-in', () => {
 
     await page.getByText(DEMO_CLIENTS[1].name, { exact: true }).first().click();
     await page.getByRole('heading', { level: 1, name: DEMO_CLIENTS[1].name }).waitFor();
+    await page.getByRole('link', { name: 'Invoices', exact: true }).click();
     await page.getByText('INV-1005').first().waitFor();
     await page.getByRole('columnheader', { name: 'Latest payment' }).waitFor();
     await page.getByText(/check · /).first().waitFor(); // INV-1005 was partly paid by check

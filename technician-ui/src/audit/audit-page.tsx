@@ -38,7 +38,7 @@ export function AuditLogPage() {
           allLabel="Any action"
           value={list.values.action ?? ''}
           options={[
-            ...families.map((f) => ({ value: `${f}.*`, label: `All ${f.replace(/_/g, ' ')}` })),
+            ...families.map((f) => ({ value: `${f}.*`, label: `All ${f.replace(/_/g, ' ')} actions` })),
             ...(options.data?.actions ?? []).map((a) => ({ value: a, label: actionLabel(a) })),
           ]}
           onChange={(action) => list.update({ action })}
@@ -85,7 +85,7 @@ export function AuditLogPage() {
           <TableRegion label="Audit log entries" busy={entries.loading}>
             <AuditTable entries={data.entries} />
           </TableRegion>
-          <Pagination page={data.page} pageSize={data.pageSize} total={data.total} onPageChange={list.setPage} itemLabel="entries" />
+          <Pagination page={data.page} pageSize={data.pageSize} total={data.total} onPageChange={list.setPage} itemLabel="entries" itemLabelOne="entry" />
         </>
       )}
     </>

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { Link } from 'react-router-dom';
 import { formatTimestamp } from '../../../ui-kit/dates';
 import { formatMoney } from '../../../ui-kit/money';
@@ -18,7 +19,7 @@ export function sourceWords(source: string): string {
 }
 
 /** Payments with status, amount, method, source, client and invoices; `showClient` off on a client's page. */
-export function PaymentsTable({ payments, showClient = true }: { payments: StaffPayment[]; showClient?: boolean }) {
+export function PaymentsTable({ payments, showClient = true, action }: { payments: StaffPayment[]; showClient?: boolean; action?: (payment: StaffPayment) => ReactNode }) {
   return (
     <table className="table table--stack">
       <thead>
@@ -34,6 +35,11 @@ export function PaymentsTable({ payments, showClient = true }: { payments: Staff
             Source
           </th>
           <th scope="col">Invoices</th>
+          {action && (
+            <th scope="col">
+              <span className="sr-only">Actions</span>
+            </th>
+          )}
         </tr>
       </thead>
       <tbody>
@@ -57,7 +63,9 @@ export function PaymentsTable({ payments, showClient = true }: { payments: Staff
                 {p.amountRefunded > 0 && <span className="cell-stack__sub">{formatMoney(p.amountRefunded, p.currency)} refunded</span>}
               </span>
             </td>
-            <td data-label="Method">{p.methodLabel ?? METHOD_WORDS[p.methodType ?? ''] ?? p.methodType ?? '—'}</td>
+            <td data-label="Method">
+              <span className="nowrap">{p.methodLabel ?? METHOD_WORDS[p.methodType ?? ''] ?? p.methodType ?? '—'}</span>
+            </td>
             <td className="col-optional" data-label="Source">
               {sourceWords(p.source)}
             </td>
@@ -74,6 +82,7 @@ export function PaymentsTable({ payments, showClient = true }: { payments: Staff
                 </span>
               )}
             </td>
+            {action && <td data-label="">{action(p)}</td>}
           </tr>
         ))}
       </tbody>
