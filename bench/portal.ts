@@ -2,81 +2,24 @@
 // running Settle (real HTTP, real portal sessions, PostgreSQL when DATABASE_URL is set, else PGlite),
 // GET /api/portal/invoices with the filters a client uses. Reports p50/p99 latency; then builds the
 // portal and reports its JavaScript, gzipped (Stripe.js excluded: it is loaded from Stripe).
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
-import { gzipSync } from 'node:zlib';
 import { hashPassword } from '../server/auth/passwords';
-import { parseConfig } from '../server/config/config';
 import { InstallationScope } from '../server/db/tenant-scope';
 import { createLogger } from '../server/logger';
 import { startRuntime } from '../server/runtime';
 import { openBenchDatabase } from './support/bench-database';
+import { benchConfig, builtJsGzipKb, percentile, startGetLoad } from './support/get-load';
 
 const INVOICES = 500;
 const CONCURRENCY = 200;
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 6000);
 
-function p(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? 0;
-}
-
-// The clients run on their own thread with kept-alive connections, so the load generator does not
-// share the server's event loop.
-const CLIENT_THREAD = `
-const { parentPort, workerData } = require('node:worker_threads');
-const http = require('node:http');
-const { base, cookie, paths, concurrency } = workerData;
-const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-const target = new URL(base);
-const get = (path) => new Promise((resolve, reject) => {
-  const req = http.request({ agent, host: target.hostname, port: target.port, path, method: 'GET', headers: { cookie, accept: 'application/json' } }, (res) => {
-    let size = 0;
-    res.on('data', (c) => { size += c.length; });
-    res.on('end', () => (res.statusCode === 200 && size > 0 ? resolve() : reject(new Error('GET ' + path + ' answered ' + res.statusCode))));
-  });
-  req.on('error', reject);
-  req.end();
-});
-parentPort.on('message', async (count) => {
-  const latencies = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < count) {
-      const path = paths[next++ % paths.length];
-      const t0 = performance.now();
-      await get(path);
-      latencies.push(performance.now() - t0);
-    }
-  }));
-  parentPort.postMessage({ latencies, seconds: (performance.now() - started) / 1000 });
-});
-`;
 
 await main();
 
 async function main(): Promise<void> {
   const db = await openBenchDatabase('portal', { poolMax: 10 });
-  const parsed = parseConfig({
-    NODE_ENV: 'test',
-    DEMO_MODE: 'false',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    PUBLIC_URL: 'http://127.0.0.1:3000',
-    LOG_LEVEL: 'warn',
-    ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    MARKETPLACE_SHARED_SECRET: randomBytes(24).toString('hex'),
-    JOBS_ENABLED: 'false',
-    STRIPE_SECRET_KEY: 'sk_test_bench_unused',
-    STRIPE_PUBLISHABLE_KEY: 'pk_test_bench_unused',
-    ...(db.url ? { DATABASE_URL: db.url } : {}),
-  });
-  if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
-  const runtime = await startRuntime({ config: parsed.config, database: db.database, logger: createLogger({ level: 'warn' }), seed: false, cron: false });
+  const runtime = await startRuntime({ config: benchConfig(db.url), database: db.database, logger: createLogger({ level: 'warn' }), seed: false, cron: false });
   const knex = db.database.knex;
   console.error(`settle at ${runtime.url} on ${db.kind}`);
 
@@ -105,26 +48,16 @@ async function main(): Promise<void> {
   const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
   const paths = ['/api/portal/invoices', '/api/portal/invoices?filter=all', '/api/portal/invoices?filter=overdue', '/api/portal/invoices?filter=all&page=5', '/api/portal/invoices?filter=unpaid&page=2&pageSize=50'];
 
-  const sender = new Worker(CLIENT_THREAD, { eval: true, workerData: { base: runtime.url, cookie, paths, concurrency: CONCURRENCY } });
-  const run = (count: number) =>
-    new Promise<{ latencies: number[]; seconds: number }>((resolve, reject) => {
-      sender.once('message', resolve);
-      sender.once('error', reject);
-      sender.postMessage(count);
-    });
-  await run(1000); // warm-up (JIT, connections, caches)
-  const measured = await run(REQUESTS);
-  await sender.terminate();
-  console.error(`${REQUESTS} list requests, ${CONCURRENCY} in flight: ${(REQUESTS / measured.seconds).toFixed(0)}/s, p50 ${p(measured.latencies, 0.5).toFixed(1)} ms, p99 ${p(measured.latencies, 0.99).toFixed(1)} ms`);
+  const load = startGetLoad({ base: runtime.url, cookie, paths, concurrency: CONCURRENCY });
+  await load.run(1000); // warm-up (JIT, connections, caches)
+  const measured = await load.run(REQUESTS);
+  await load.stop();
+  console.error(`${REQUESTS} list requests, ${CONCURRENCY} in flight: ${(REQUESTS / measured.seconds).toFixed(0)}/s, p50 ${percentile(measured.latencies, 0.5).toFixed(1)} ms, p99 ${percentile(measured.latencies, 0.99).toFixed(1)} ms`);
   await runtime.shutdown('bench');
   await db.drop();
 
-  const build = spawnSync('npx', ['vite', 'build', '--config', 'client-portal/vite.config.ts', '--logLevel', 'error'], { encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(`portal build failed:\n${build.stdout}\n${build.stderr}`);
-  const assets = join('dist', 'portal', 'assets');
-  const js = readdirSync(assets).filter((f) => f.endsWith('.js'));
-  const gzipBytes = js.reduce((sum, f) => sum + gzipSync(readFileSync(join(assets, f)), { level: 9 }).length, 0);
-  console.error(`portal JavaScript: ${js.length} files, ${(gzipBytes / 1024).toFixed(1)} kB gzipped`);
+  const bundle = builtJsGzipKb('client-portal', 'portal');
+  console.error(`portal JavaScript: ${bundle.files} files, ${bundle.kb} kB gzipped`);
 
   console.log(
     JSON.stringify({
@@ -133,9 +66,9 @@ async function main(): Promise<void> {
       concurrency: CONCURRENCY,
       requests: REQUESTS,
       req_per_s: Math.round(REQUESTS / measured.seconds),
-      p50_ms: Number(p(measured.latencies, 0.5).toFixed(2)),
-      p99_ms: Number(p(measured.latencies, 0.99).toFixed(2)),
-      js_gzip_kb: Number((gzipBytes / 1024).toFixed(1)),
+      p50_ms: Number(percentile(measured.latencies, 0.5).toFixed(2)),
+      p99_ms: Number(percentile(measured.latencies, 0.99).toFixed(2)),
+      js_gzip_kb: bundle.kb,
     }),
   );
 }

@@ -11,6 +11,7 @@ import * as eventLedgerAckCost from './20261123000007_event_ledger_ack_cost';
 import * as portalPayments from './20261123000008_portal_payments';
 import * as notifications from './20261205000009_notifications';
 import * as ledger from './20261205000011_ledger';
+import * as appUi from './20261205000012_app_ui';
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261123000001_initial_schema': initialSchema,
@@ -23,4 +24,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261123000008_portal_payments': portalPayments,
   '20261205000009_notifications': notifications,
   '20261205000011_ledger': ledger,
+  '20261205000012_app_ui': appUi,
 };

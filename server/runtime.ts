@@ -16,6 +16,7 @@ import { createJobQueue, type JobQueue } from './jobs/job-queue';
 import { jobDefinitions as defaultJobs, type JobDefinition } from './jobs/job-registry';
 import { startScheduler, type Scheduler } from './jobs/scheduler';
 import { createLogger, type Logger } from './logger';
+import { createLiveHub } from './live/live-hub';
 import { SecretBox } from './crypto/secret-box';
 import { StripeClients, type StripeEndpoint } from './stripe/stripe-clients';
 import type { StripePlatform } from './stripe/stripe-platform';
@@ -80,7 +81,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   if (queue) scheduler = await startScheduler(ctx, queue, options.jobs ?? defaultJobs, { cron: options.cron ?? true });
 
   let draining = false;
-  const app = createApp(ctx, { webRoot: options.webRoot ?? join(REPO_ROOT, 'dist'), isDraining: () => draining, stripeOrigins: options.stripeOrigins ?? [] });
+  const live = createLiveHub(database, logger);
+  const app = createApp(ctx, { webRoot: options.webRoot ?? join(REPO_ROOT, 'dist'), isDraining: () => draining, stripeOrigins: options.stripeOrigins ?? [], live });
   const server = createServer(app);
   server.keepAliveTimeout = 5_000;
   server.listen(config.port, config.host);
@@ -95,6 +97,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     shuttingDown ??= (async () => {
       logger.info({ reason }, 'shutting down: draining requests and jobs');
       draining = true;
+      await live.close(); // open event streams would otherwise hold the drain until its timeout
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const timer = setTimeout(() => server.closeAllConnections(), drainTimeoutMs);

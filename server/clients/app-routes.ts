@@ -7,12 +7,13 @@ import { authRoutes } from '../auth/auth-routes';
 import type { SettlePassport } from '../auth/passport-setup';
 import { installationScopeOf, requireStaff, staffOf } from '../auth/require-auth';
 import type { AppContext } from '../http/context';
-import { pageQuery, uuidParam } from '../http/params';
+import { uuidParam } from '../http/params';
 import { parseInput } from '../http/validate';
 import { mappingRoutes } from '../mapping/mapping-routes';
-import { getClient, listClients } from './list-clients';
+import { getClient } from './get-client';
+import { getInvoice } from './get-invoice';
+import { clientListQuery, listClients } from './list-clients';
 
-const listQuery = z.object({ search: z.string().max(200).optional(), ...pageQuery }).strict();
 const createKeyBody = z.object({ name: z.string().trim().min(1, 'Name the key, e.g. "PSA sync".').max(100) }).strict();
 
 export function appRoutes(ctx: AppContext, passport: SettlePassport): Router {
@@ -24,13 +25,18 @@ export function appRoutes(ctx: AppContext, passport: SettlePassport): Router {
   const admin = requireStaff(passport, { roles: ['admin'] });
 
   router.get('/clients', staff, async (req, res) => {
-    const query = parseInput(listQuery, req.query);
+    const query = parseInput(clientListQuery, req.query);
     res.json(await listClients(installationScopeOf(ctx, req), query, ctx.clock));
   });
 
   router.get('/clients/:clientId', staff, async (req, res) => {
     const id = uuidParam(req.params.clientId, 'CLIENT_NOT_FOUND');
     res.json(await getClient(installationScopeOf(ctx, req), id, ctx.clock));
+  });
+
+  router.get('/invoices/:invoiceId', staff, async (req, res) => {
+    const id = uuidParam(req.params.invoiceId, 'INVOICE_NOT_FOUND');
+    res.json(await getInvoice(installationScopeOf(ctx, req), id, ctx.clock));
   });
 
   router.get('/api-keys', admin, async (req, res) => {

@@ -38,6 +38,9 @@ const CLIENT_COLUMN = {
   reconciliation_exceptions: null,
   payouts: null,
   payout_transactions: null,
+  client_summaries: 'client_id',
+  setup_links: 'client_id',
+  live_events: null,
 } as const;
 
 export type TenantTable = keyof typeof CLIENT_COLUMN;

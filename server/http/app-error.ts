@@ -87,6 +87,11 @@ export const ERROR_STATUS = {
   EXCEPTION_RESOLVED: 409,
   SUGGESTION_NOT_FOUND: 404,
   PAYOUT_NOT_FOUND: 404,
+  CLIENT_NOT_MAPPED: 409,
+  RECEIPT_NOT_AVAILABLE: 409,
+  RECEIPT_NO_RECIPIENT: 422,
+  SETUP_LINK_INVALID: 404,
+  CONTACT_NOT_FOUND: 404,
   SERVICE_SHUTTING_DOWN: 503,
   INTERNAL_ERROR: 500,
 } as const;
@@ -192,6 +197,11 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   EXCEPTION_RESOLVED: 'Someone already resolved this exception. Reload to see what was done.',
   SUGGESTION_NOT_FOUND: 'That suggestion is no longer offered. Reload and choose again.',
   PAYOUT_NOT_FOUND: 'Payout not found.',
+  CLIENT_NOT_MAPPED: 'This client is not linked to a Stripe customer yet. Map it first.',
+  RECEIPT_NOT_AVAILABLE: 'Only payments that succeeded have a receipt. A bank payment gets one when it clears.',
+  RECEIPT_NO_RECIPIENT: 'This client has no billing email or portal user to send the receipt to. Enter an address.',
+  SETUP_LINK_INVALID: 'This setup link is not valid. It may have expired or been used already; ask your provider for a new one.',
+  CONTACT_NOT_FOUND: 'Contact not found.',
   SERVICE_SHUTTING_DOWN: 'The server is restarting. Try again in a moment.',
   INTERNAL_ERROR: 'Something went wrong on our side. Try again, and contact support if it keeps happening.',
 };

@@ -7,6 +7,13 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { createPassport } from '../auth/passport-setup';
 import { appRoutes } from '../clients/app-routes';
+import { dashboardRoutes } from '../dashboard/dashboard-routes';
+import { auditRoutes } from '../audit/audit-routes';
+import { staffPaymentRoutes } from '../staff-payments/staff-payment-routes';
+import { clientActionRoutes } from '../clients/client-action-routes';
+import { setupLinkPublicRoutes } from '../clients/setup-link-routes';
+import { createLiveHub, type LiveHub } from '../live/live-hub';
+import { liveRoutes } from '../live/live-routes';
 import { portalRoutes } from '../invoices/portal-routes';
 import { marketplaceRoutes } from '../installations/marketplace-routes';
 import { setupRoutes } from '../installations/setup-routes';
@@ -35,6 +42,8 @@ export interface CreateAppOptions {
   stripeOrigins?: string[];
   /** True once shutdown began: new requests get 503 and `Connection: close`. */
   isDraining?: () => boolean;
+  /** Live updates (server-sent events); the runtime passes one it closes at shutdown. */
+  live?: LiveHub;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -173,6 +182,11 @@ export function createApp(ctx: AppContext, options: CreateAppOptions): Express {
   api.use('/app', notificationAppRoutes(ctx, passport));
   api.use('/app', ledgerRoutes(ctx, passport));
   api.use('/app', payoutRoutes(ctx, passport));
+  api.use('/app', dashboardRoutes(ctx, passport));
+  api.use('/app', staffPaymentRoutes(ctx, passport));
+  api.use('/app', auditRoutes(ctx, passport));
+  api.use('/app', clientActionRoutes(ctx, passport));
+  api.use('/app', liveRoutes(passport, options.live ?? createLiveHub({ knex: ctx.db, kind: 'pglite', url: null }, ctx.logger)));
   api.use('/psa', psaRoutes(ctx, passport));
   api.use('/docs', apiDocsRoutes());
   api.use(apiNotFound);
@@ -180,6 +194,7 @@ export function createApp(ctx: AppContext, options: CreateAppOptions): Express {
 
   app.use('/marketplace', marketplaceRoutes(ctx));
   app.use('/stripe/oauth', oauthRoutes(ctx, passport, setupHooks));
+  app.use('/setup', cookieParser(), setupLinkPublicRoutes(ctx));
   app.use(staticApps(options.webRoot, { stripeJsUrl: stripeOrigins[0] ? `${stripeOrigins[0]}/js/stripe.js` : null }));
   app.get('/', (_req, res) => res.redirect(302, '/portal/'));
   app.use((_req, res) => {

@@ -11,6 +11,7 @@ import { psaWriteBackJob } from '../outbox/psa-write-back-job';
 import { verificationReminderJob } from '../portal-payment-methods/verification-reminder-job';
 import { refreshOAuthTokensJob } from '../stripe/stripe-jobs';
 import { processWebhookEventsJob, webhookDriftSweepJob } from '../webhooks/webhook-jobs';
+import { pruneLiveEventsJob } from '../live/prune-live-events';
 import type { QueueDefinition } from './job-queue';
 
 export interface JobDefinition extends QueueDefinition {
@@ -36,4 +37,4 @@ export const purgeSessionsJob: JobDefinition = {
   },
 };
 
-export const jobDefinitions: readonly JobDefinition[] = [purgeSessionsJob, mappingImportJob, psaWriteBackJob, processWebhookEventsJob, webhookDriftSweepJob, refreshOAuthTokensJob, deliverEmailsJob, verificationReminderJob, autopayTickJob, autopayRunJob, sendNotificationsJob];
+export const jobDefinitions: readonly JobDefinition[] = [purgeSessionsJob, mappingImportJob, psaWriteBackJob, processWebhookEventsJob, webhookDriftSweepJob, refreshOAuthTokensJob, deliverEmailsJob, verificationReminderJob, autopayTickJob, autopayRunJob, sendNotificationsJob, pruneLiveEventsJob];

@@ -119,5 +119,5 @@ export function portalAccessPublicRoutes(ctx: AppContext): Router {
  * must not hand out portal accounts).
  */
 export function redactLinkTokens(path: string | undefined): string | undefined {
-  return path?.replace(/\/(invites?|reset-password|password-reset)\/[A-Za-z0-9_-]{16,}/g, '/$1/[token]');
+  return path?.replace(/\/(invites?|reset-password|password-reset|setup)\/[A-Za-z0-9_-]{16,}/g, '/$1/[token]');
 }

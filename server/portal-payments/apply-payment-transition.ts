@@ -67,7 +67,7 @@ interface Recipients {
 }
 
 /** Active portal users of the client; the client's billing email when it has none. */
-async function recipientsOf(scope: InstallationScope, clientId: string): Promise<Recipients> {
+export async function recipientsOf(scope: InstallationScope, clientId: string): Promise<Recipients> {
   const inst = (await scope.db('installations').where({ id: scope.installationId }).first('name')) as { name: string };
   const client = (await scope.from('clients').where({ id: clientId }).first('name', 'email')) as { name: string; email: string | null };
   const users = (await scope

@@ -78,6 +78,8 @@ describe.skipIf(!chromiumAvailable)('integrations health in the browser', () => 
     await page.getByLabel('Email').fill(admin.email);
     await page.getByLabel('Password').fill(admin.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor(); // /app lands on the dashboard
+    await page.getByRole('link', { name: 'Clients', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Clients' }).waitFor();
 
     // Admins reach it from the navigation, under Settings.

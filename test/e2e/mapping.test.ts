@@ -56,6 +56,8 @@ describe.skipIf(!chromiumAvailable)('client mapping in the browser', () => {
     await page.getByLabel('Email').fill(admin.email);
     await page.getByLabel('Password').fill(admin.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor(); // /app lands on the dashboard
+    await page.getByRole('link', { name: 'Clients', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Clients' }).waitFor();
     await page.getByRole('link', { name: 'Client mapping' }).click();
     await page.getByRole('heading', { level: 1, name: 'Client mapping' }).waitFor();

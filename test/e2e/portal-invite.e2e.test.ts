@@ -55,6 +55,8 @@ beforeAll(async () => {
   await tech.getByLabel('Email').fill(DEMO_LOGINS.technician.email);
   await tech.getByLabel('Password').fill(DEMO_LOGINS.technician.password);
   await tech.getByRole('button', { name: 'Sign in' }).click();
+  await tech.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor(); // /app lands on the dashboard
+  await tech.getByRole('link', { name: 'Clients', exact: true }).click();
   await tech.getByRole('heading', { level: 1, name: 'Clients' }).waitFor();
 });
 afterAll(async () => {
@@ -65,7 +67,7 @@ afterAll(async () => {
 // Full-page screenshots of long pages and argon2 hashing take seconds each on a small machine.
 describe.skipIf(!chromiumAvailable)('portal invite in the browser', { timeout: 90_000 }, () => {
   it('a technician invites a contact from the client page; the email is in the outbox and the mailbox', async () => {
-    await tech.goto(`${app.url}/app/clients/${clientId}`);
+    await tech.goto(`${app.url}/app/clients/${clientId}?tab=contacts`);
     await tech.getByRole('heading', { level: 1, name: CLIENT.name }).waitFor();
     const section = tech.getByRole('region', { name: 'Portal access' });
     await section.getByRole('row', { name: new RegExp(CLIENT.contact) }).getByText('Active').waitFor(); // the demo contact already has access
@@ -194,7 +196,7 @@ describe.skipIf(!chromiumAvailable)('portal invite in the browser', { timeout: 9
     await portal.getByRole('button', { name: 'Sign in' }).click();
     await portal.getByRole('heading', { level: 1, name: 'Invoices' }).waitFor();
 
-    await tech.goto(`${app.url}/app/clients/${clientId}`);
+    await tech.goto(`${app.url}/app/clients/${clientId}?tab=contacts`);
     const section = tech.getByRole('region', { name: 'Portal access' });
     const row = section.getByRole('row', { name: new RegExp(INVITEE.name) });
     await row.getByText('Active').waitFor();

@@ -239,6 +239,8 @@ describe.skipIf(!chromiumAvailable)('setup wizard', () => {
       await page.getByLabel('Email', { exact: true }).fill(tech.email);
       await page.getByLabel('Password', { exact: true }).fill(tech.password);
       await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor(); // /app lands on the dashboard
+      await page.getByRole('link', { name: 'Clients', exact: true }).click();
       await page.getByRole('heading', { level: 1, name: 'Clients' }).waitFor();
       expect(await page.getByRole('link', { name: 'Setup' }).count()).toBe(0);
       await page.getByRole('note', { name: 'Stripe test mode' }).waitFor();

@@ -33,6 +33,8 @@ describe.skipIf(!chromiumAvailable)('browser sign-in', () => {
 
     await page.getByLabel('Password').fill(DEMO_LOGINS.technician.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor(); // /app lands on the dashboard
+    await page.getByRole('link', { name: 'Clients', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Clients' }).waitFor();
     for (const c of DEMO_CLIENTS) await page.getByText(c.name, { exact: true }).first().waitFor();
     await expect.poll(() => page.getByText('Northwind IT').count()).toBeGreaterThan(0);
@@ -40,6 +42,7 @@ describe.skipIf(!chromiumAvailable)('browser sign-in', () => {
 
     await page.getByText(DEMO_CLIENTS[1].name, { exact: true }).first().click();
     await page.getByRole('heading', { level: 1, name: DEMO_CLIENTS[1].name }).waitFor();
+    await page.getByRole('link', { name: 'Invoices', exact: true }).click();
     await page.getByText('INV-1005').first().waitFor();
     await page.getByRole('columnheader', { name: 'Latest payment' }).waitFor();
     await page.getByText(/check · /).first().waitFor(); // INV-1005 was partly paid by check

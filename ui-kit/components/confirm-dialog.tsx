@@ -13,10 +13,12 @@ interface ConfirmDialogProps {
   error?: string | null;
   onConfirm: () => void;
   onCancel: () => void;
+  /** The confirm button's style: `danger` (default) for destructive actions, `primary` otherwise. */
+  tone?: 'danger' | 'primary';
 }
 
 /**
- * Modal confirmation for destructive actions, built on the native `<dialog>` (focus trapping,
+ * Modal confirmation (destructive actions by default), built on the native `<dialog>` (focus trapping,
  * Escape to close and the inert page behind come from the browser).
  */
 export function ConfirmDialog({
@@ -29,6 +31,7 @@ export function ConfirmDialog({
   error,
   onConfirm,
   onCancel,
+  tone = 'danger',
 }: ConfirmDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
@@ -63,7 +66,7 @@ export function ConfirmDialog({
         <button type="button" className="btn btn--secondary" onClick={onCancel} disabled={busy}>
           Cancel
         </button>
-        <button type="button" className="btn btn--danger" onClick={onConfirm} disabled={busy}>
+        <button type="button" className={`btn btn--${tone}`} onClick={onConfirm} disabled={busy}>
           {busy ? (busyLabel ?? confirmLabel) : confirmLabel}
         </button>
       </div>

@@ -9,7 +9,7 @@ function safeReturnPath(state: unknown): string {
   const from = (state as LoginLocationState | null)?.from;
   return typeof from === 'string' && from.startsWith('/') && !from.startsWith('//') && !from.startsWith('/login')
     ? from
-    : '/clients';
+    : '/'; // the dashboard
 }
 
 export function LoginPage() {

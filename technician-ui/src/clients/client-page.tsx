@@ -13,12 +13,22 @@ import { StatCard } from '../../../ui-kit/components/stat-card';
 import { TableRegion } from '../../../ui-kit/components/table-region';
 import { formatMoney } from '../../../ui-kit/money';
 import { AutopayBadge, MappingStatusBadge } from './client-badges';
+import { ClientActions } from './client-actions';
+import { ClientPaymentMethods } from './client-payment-methods';
+import { ClientTabs, useClientTab } from './client-tabs';
+import { Badge } from '../../../ui-kit/components/badge';
+import { formatDate } from '../../../ui-kit/dates';
+import { CLIENT_OVERVIEW_CARDS, CLIENT_TABS } from '../extensions';
+import { AutopayPauseNotice } from '../notifications/autopay-pause-notice';
+import { PaymentsTable } from '../payments/payments-table';
+import { ResendReceiptButton } from '../payments/resend-receipt-button';
+import { usePayments } from '../payments/use-payments';
+import '../lists/lists.css';
+import './client-page.css';
 import { ContactsCard } from './contacts-card';
-import { ClientLedgerCard } from '../ledger/client-ledger-card';
 import { PortalAccessCard, withLiveAccess, type PortalAccessByContact } from './portal-access-card';
 import type { ClientDetail, TechnicianInvoice } from './types';
 import { useClient } from './use-clients';
-import { AutopayPauseNotice } from '../notifications/autopay-pause-notice';
 
 const INVOICES_PAGE_SIZE = 25;
 
@@ -46,11 +56,12 @@ function TagIcon() {
   );
 }
 
-function ClientHeader({ client }: { client: ClientDetail }) {
+function ClientHeader({ client, onChanged }: { client: ClientDetail; onChanged: () => void }) {
   return (
     <PageHeader
       back={{ to: '/clients', label: 'Clients' }}
       title={client.name}
+      actions={<ClientActions client={client} onChanged={onChanged} />}
       meta={
         <>
           <span className="meta-item">
@@ -65,6 +76,8 @@ function ClientHeader({ client }: { client: ClientDetail }) {
           </span>
           <MappingStatusBadge status={client.mappingStatus} />
           <AutopayBadge enabled={client.autopayEnabled} />
+          {client.latestPaymentFailed && <Badge tone="danger">Latest payment failed</Badge>}
+          {client.awaitingVerificationCount > 0 && <Badge tone="warning">Bank awaiting verification</Badge>}
         </>
       }
     />
@@ -91,6 +104,7 @@ function ClientInvoices({ invoices }: { invoices: TechnicianInvoice[] }) {
           <TableRegion label="Invoices">
             <InvoiceTable
               invoices={visible}
+              hrefFor={(invoice) => `/invoices/${encodeURIComponent(invoice.id)}`}
               detailed
               extraColumn={{
                 header: 'Latest payment',
@@ -121,7 +135,11 @@ function ClientInvoices({ invoices }: { invoices: TechnicianInvoice[] }) {
 /** One client: who they are, what they owe, who can use the portal, and every invoice's status. */
 export function ClientPage() {
   const { clientId = '' } = useParams();
-  const { data, error, reload } = useClient(clientId);
+  const resource = useClient(clientId);
+  const tab = useClientTab();
+  const { error, reload } = resource;
+  // Live reloads keep the page on screen; another client's data never stands in for this one.
+  const data = resource.data?.client.id === clientId ? resource.data : undefined;
   const [portalAccess, setPortalAccess] = useState<PortalAccessByContact | null>(null);
 
   if (error) {
@@ -163,36 +181,93 @@ export function ClientPage() {
   return (
     <>
       <title>{`${client.name} · Settle`}</title>
-      <ClientHeader client={client} />
+      <ClientHeader client={client} onChanged={reload} />
       <AutopayPauseNotice clientId={client.id} />
-      <div className="stats">
-        <StatCard
-          label="Open balance"
-          value={formatMoney(client.openBalance, client.currency)}
-          hint={`${client.openInvoiceCount} open ${client.openInvoiceCount === 1 ? 'invoice' : 'invoices'}`}
-        />
-        <StatCard
-          label="Overdue"
-          value={formatMoney(client.overdueBalance, client.currency)}
-          tone={client.overdueBalance > 0 ? 'danger' : 'default'}
-          hint={client.overdueBalance > 0 ? 'Past due date' : 'Nothing overdue'}
-        />
-        <StatCard
-          label="Stripe customer"
-          value={client.stripeCustomerId ? <span className="stat__mono">{client.stripeCustomerId}</span> : 'Not linked'}
-          hint={
-            client.stripeCustomerId
-              ? client.autopayEnabled
-                ? 'Autopay charges invoices on their due date'
-                : 'Autopay is off'
-              : 'Map this client to take payments'
-          }
-        />
+      <ClientTabs current={tab} />
+      {tab === 'overview' && (
+        <>
+          <div className="stats">
+            <StatCard
+              label="Balance due"
+              value={formatMoney(client.openBalance, client.currency)}
+              hint={`${client.openInvoiceCount} open ${client.openInvoiceCount === 1 ? 'invoice' : 'invoices'}`}
+            />
+            <StatCard
+              label="Overdue"
+              value={formatMoney(client.overdueBalance, client.currency)}
+              tone={client.overdueBalance > 0 ? 'danger' : 'default'}
+              hint={client.overdueBalance > 0 && client.oldestDueDate ? `Oldest due ${formatDate(client.oldestDueDate)}` : 'Nothing overdue'}
+            />
+            <StatCard
+              label="Stripe customer"
+              value={client.stripeCustomerId ? <span className="stat__mono">{client.stripeCustomerId}</span> : 'Not linked'}
+              hint={
+                client.stripeCustomerId
+                  ? client.autopayEnabled
+                    ? 'Autopay charges invoices on their due date'
+                    : client.autopayPausedReason ?? 'Autopay is off'
+                  : 'Map this client to take payments'
+              }
+            />
+          </div>
+          {CLIENT_OVERVIEW_CARDS.length > 0 && (
+            <div className="client-cards">
+              {CLIENT_OVERVIEW_CARDS.map(({ id, Component }) => (
+                <Component key={id} client={client} onChanged={reload} />
+              ))}
+            </div>
+          )}
+          <section className="section" aria-labelledby="recent-title">
+            <h2 className="section__title" id="recent-title">
+              Recent payments
+            </h2>
+            <ClientPayments clientId={client.id} pageSize={5} />
+          </section>
+        </>
+      )}
+      {tab === 'invoices' && <ClientInvoices key={client.id} invoices={invoices} />}
+      {tab === 'payments' && <ClientPayments clientId={client.id} pageSize={25} />}
+      {tab === 'methods' && <ClientPaymentMethods clientId={client.id} />}
+      {tab === 'contacts' && (
+        <>
+          <ContactsCard contacts={withLiveAccess(client.contacts, portalAccess)} />
+          <PortalAccessCard clientId={client.id} clientName={client.name} contacts={client.contacts} onAccessChange={setPortalAccess} />
+        </>
+      )}
+      {CLIENT_TABS.filter((t) => t.id === tab).map(({ id, Component }) => (
+        <Component key={id} client={client} onChanged={reload} />
+      ))}
+    </>
+  );
+}
+
+/** The client's payments, newest first: the timeline of what was tried and what happened. */
+function ClientPayments({ clientId, pageSize }: { clientId: string; pageSize: number }) {
+  const [page, setPage] = useState(1);
+  const { data, error, reload, loading } = usePayments({ clientId }, page, pageSize);
+  if (error) return <div className="card"><ErrorState error={error} title="We couldn’t load the payments" onRetry={reload} /></div>;
+  if (!data) return <div className="card"><Loading label="Loading payments…" /></div>;
+  if (data.payments.length === 0) {
+    return (
+      <div className="card">
+        <EmptyState title="No payments yet">Payments appear here when the client pays, by autopay or by link — failed attempts too.</EmptyState>
       </div>
-      <ContactsCard contacts={withLiveAccess(client.contacts, portalAccess)} />
-      <PortalAccessCard clientId={client.id} clientName={client.name} contacts={client.contacts} onAccessChange={setPortalAccess} />
-      <ClientInvoices key={client.id} invoices={invoices} />
-      <ClientLedgerCard clientId={client.id} clientName={client.name} onChange={reload} />
+    );
+  }
+  return (
+    <>
+      <TableRegion label="Payments" busy={loading}>
+        <PaymentsTable payments={data.payments} showClient={false} action={(p) => <ResendReceiptButton payment={p} />} />
+      </TableRegion>
+      {pageSize > 5 ? (
+        <Pagination page={data.page} pageSize={data.pageSize} total={data.total} onPageChange={setPage} itemLabel="payments" />
+      ) : (
+        data.total > pageSize && (
+          <p className="list-summary">
+            <Link to="?tab=payments">All {data.total} payments</Link>
+          </p>
+        )
+      )}
     </>
   );
 }

@@ -1,12 +1,33 @@
 import { Link, useNavigate } from 'react-router-dom';
+import { Badge } from '../../../ui-kit/components/badge';
+import { formatDate, formatTimestamp } from '../../../ui-kit/dates';
 import { formatMoney } from '../../../ui-kit/money';
+import { openRowOnClick } from '../../../ui-kit/row-click';
 import { AutopayBadge, MappingStatusBadge } from './client-badges';
 import type { ClientSummary } from './types';
-import { openRowOnClick } from '../../../ui-kit/row-click';
 
 function Amount({ value, currency, danger = false }: { value: number; currency: string; danger?: boolean }) {
   const className = value === 0 ? 'amount-zero' : danger ? 'amount-danger' : undefined;
   return <span className={className}>{formatMoney(value, currency)}</span>;
+}
+
+/** What needs a technician's eye, as badges under the client's name. */
+function ClientFlags({ client }: { client: ClientSummary }) {
+  if (!client.latestPaymentFailed && client.awaitingVerificationCount === 0) return null;
+  return (
+    <span className="flag-list">
+      {client.latestPaymentFailed && (
+        <Badge tone="danger" title="The most recent payment attempt failed">
+          Payment failed
+        </Badge>
+      )}
+      {client.awaitingVerificationCount > 0 && (
+        <Badge tone="warning" title="A bank account is waiting for the client to confirm micro-deposits">
+          Awaiting verification
+        </Badge>
+      )}
+    </span>
+  );
 }
 
 export function ClientsTable({ clients }: { clients: ClientSummary[] }) {
@@ -16,14 +37,16 @@ export function ClientsTable({ clients }: { clients: ClientSummary[] }) {
       <thead>
         <tr>
           <th scope="col">Client</th>
-          <th scope="col">PSA ref</th>
           <th scope="col">Mapping</th>
           <th scope="col">Autopay</th>
           <th scope="col" className="is-numeric">
-            Open balance
+            Balance due
           </th>
           <th scope="col" className="is-numeric">
             Overdue
+          </th>
+          <th scope="col" className="col-optional">
+            Last payment
           </th>
         </tr>
       </thead>
@@ -37,11 +60,11 @@ export function ClientsTable({ clients }: { clients: ClientSummary[] }) {
                   <Link className="cell-primary__title" to={href}>
                     {client.name}
                   </Link>
-                  <span className="cell-primary__sub">{client.email}</span>
+                  <span className="cell-primary__sub">
+                    {client.email ?? 'No email'} · <span className="mono">{client.psaRef}</span>
+                  </span>
+                  <ClientFlags client={client} />
                 </div>
-              </td>
-              <td data-label="PSA ref">
-                <span className="mono">{client.psaRef}</span>
               </td>
               <td className="is-badge" data-label="Mapping">
                 <span className="cell-stack" style={{ justifyItems: 'start' }}>
@@ -63,7 +86,7 @@ export function ClientsTable({ clients }: { clients: ClientSummary[] }) {
               <td data-label="Autopay">
                 <AutopayBadge enabled={client.autopayEnabled} compact />
               </td>
-              <td className="is-numeric" data-label="Open balance">
+              <td className="is-numeric" data-label="Balance due">
                 <span className="cell-stack">
                   <Amount value={client.openBalance} currency={client.currency} />
                   {client.openInvoiceCount > 0 && (
@@ -74,7 +97,15 @@ export function ClientsTable({ clients }: { clients: ClientSummary[] }) {
                 </span>
               </td>
               <td className="is-numeric" data-label="Overdue">
-                <Amount value={client.overdueBalance} currency={client.currency} danger />
+                <span className="cell-stack">
+                  <Amount value={client.overdueBalance} currency={client.currency} danger />
+                  {client.overdueBalance > 0 && client.oldestDueDate && (
+                    <span className="cell-stack__sub">since {formatDate(client.oldestDueDate)}</span>
+                  )}
+                </span>
+              </td>
+              <td className="col-optional" data-label="Last payment">
+                {client.lastPaidAt ? <span className="nowrap">{formatTimestamp(client.lastPaidAt)}</span> : <span className="muted">None yet</span>}
               </td>
             </tr>
           );

@@ -7,7 +7,7 @@ import type { Tone } from '../../../ui-kit/invoice-status';
 const METHOD: Record<string, string> = { card: 'card', us_bank_account: 'bank account', check: 'check', wire: 'wire', cash: 'cash' };
 
 /** Every payment status in a technician's words, exhaustively (a new status fails to compile). */
-function describe(status: LatestPaymentStatus): { label: string; tone: Tone; description: string } {
+export function paymentStatusWords(status: LatestPaymentStatus): { label: string; tone: Tone; description: string } {
   switch (status) {
     case 'processing':
       return { label: 'Processing', tone: 'info', description: 'Not paid yet: bank payments take up to 4 business days to clear.' };
@@ -34,10 +34,22 @@ function describe(status: LatestPaymentStatus): { label: string; tone: Tone; des
   }
 }
 
+/** A payment's status as a pill with its explanation on hover. */
+export function PaymentStatusBadge({ status }: { status: LatestPaymentStatus }) {
+  const d = paymentStatusWords(status);
+  return (
+    <Badge tone={d.tone} title={d.description}>
+      {d.label}
+    </Badge>
+  );
+}
+
+export const METHOD_WORDS = METHOD;
+
 /** The latest payment behind an invoice: status pill, then method and date in small print. */
 export function LatestPaymentBadge({ payment }: { payment: LatestPaymentView | null }) {
   if (!payment) return <span className="muted">None yet</span>;
-  const d = describe(payment.status);
+  const d = paymentStatusWords(payment.status);
   const reason = payment.declineCode ?? payment.failureCode;
   return (
     <span className="latest-payment">

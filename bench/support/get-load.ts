@@ -1,0 +1,102 @@
+// A load generator for GET endpoints: `concurrency` requests in flight over kept-alive node:http
+// connections, on its own thread so it does not share the server's event loop (fetch/undici cost
+// more CPU per request than the servers being measured). Also: the bench config and percentiles.
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { gzipSync } from 'node:zlib';
+import { parseConfig, type Config } from '../../server/config/config';
+
+const CLIENT_THREAD = `
+const { parentPort, workerData } = require('node:worker_threads');
+const http = require('node:http');
+const { base, cookie, paths, concurrency } = workerData;
+const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+const target = new URL(base);
+const get = (path) => new Promise((resolve, reject) => {
+  const req = http.request({ agent, host: target.hostname, port: target.port, path, method: 'GET', headers: { cookie, accept: 'application/json' } }, (res) => {
+    let size = 0;
+    res.on('data', (c) => { size += c.length; });
+    res.on('end', () => (res.statusCode === 200 && size > 0 ? resolve() : reject(new Error('GET ' + path + ' answered ' + res.statusCode))));
+  });
+  req.on('error', reject);
+  req.end();
+});
+parentPort.on('message', async (count) => {
+  const latencies = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < count) {
+      const path = paths[next++ % paths.length];
+      const t0 = performance.now();
+      await get(path);
+      latencies.push(performance.now() - t0);
+    }
+  }));
+  parentPort.postMessage({ latencies, seconds: (performance.now() - started) / 1000 });
+});
+`;
+
+export interface LoadResult {
+  latencies: number[];
+  seconds: number;
+}
+
+export interface GetLoad {
+  /** Sends `count` requests, cycling through the paths; resolves with each latency (ms). */
+  run(count: number): Promise<LoadResult>;
+  stop(): Promise<void>;
+}
+
+export function startGetLoad(options: { base: string; cookie: string; paths: string[]; concurrency: number }): GetLoad {
+  const sender = new Worker(CLIENT_THREAD, { eval: true, workerData: options });
+  return {
+    run: (count) =>
+      new Promise<LoadResult>((resolve, reject) => {
+        sender.once('message', resolve);
+        sender.once('error', reject);
+        sender.postMessage(count);
+      }),
+    stop: async () => {
+      await sender.terminate();
+    },
+  };
+}
+
+export function percentile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? 0;
+}
+
+/** Settle's config for a benchmark server: no jobs, Stripe unused, the given database. */
+export function benchConfig(databaseUrl: string | null): Config {
+  const parsed = parseConfig({
+    NODE_ENV: 'test',
+    DEMO_MODE: 'false',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    PUBLIC_URL: 'http://127.0.0.1:3000',
+    LOG_LEVEL: 'warn',
+    ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    MARKETPLACE_SHARED_SECRET: randomBytes(24).toString('hex'),
+    JOBS_ENABLED: 'false',
+    STRIPE_SECRET_KEY: 'sk_test_bench_unused',
+    STRIPE_PUBLISHABLE_KEY: 'pk_test_bench_unused',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+  });
+  if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
+  return parsed.config;
+}
+
+/** Builds one of the web apps and returns its JavaScript, gzipped (level 9), in kB. */
+export function builtJsGzipKb(app: 'client-portal' | 'technician-ui', outDir: 'portal' | 'app'): { files: number; kb: number } {
+  const build = spawnSync('npx', ['vite', 'build', '--config', `${app}/vite.config.ts`, '--logLevel', 'error'], { encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`${app} build failed:\n${build.stdout}\n${build.stderr}`);
+  const assets = join('dist', outDir, 'assets');
+  const js = readdirSync(assets).filter((f) => f.endsWith('.js'));
+  const bytes = js.reduce((sum, f) => sum + gzipSync(readFileSync(join(assets, f)), { level: 9 }).length, 0);
+  return { files: js.length, kb: Number((bytes / 1024).toFixed(1)) };
+}
