@@ -180,10 +180,11 @@ export function createApp(ctx: AppContext, options: CreateAppOptions): Express {
   api.use('/app', webhookAppRoutes(ctx, passport));
   api.use('/portal', paymentAuthenticationRoutes(ctx, passport));
   api.use('/app', notificationAppRoutes(ctx, passport));
+  // The payments list and its CSV (/payments, /payments/export.csv) before the ledger's /payments/:paymentId.
+  api.use('/app', staffPaymentRoutes(ctx, passport));
   api.use('/app', ledgerRoutes(ctx, passport));
   api.use('/app', payoutRoutes(ctx, passport));
   api.use('/app', dashboardRoutes(ctx, passport));
-  api.use('/app', staffPaymentRoutes(ctx, passport));
   api.use('/app', auditRoutes(ctx, passport));
   api.use('/app', clientActionRoutes(ctx, passport));
   api.use('/app', liveRoutes(passport, options.live ?? createLiveHub({ knex: ctx.db, kind: 'pglite', url: null }, ctx.logger)));

@@ -57,7 +57,7 @@ describe.skipIf(!chromiumAvailable)('the ledger in the browser', () => {
     await page.getByLabel('Email').fill(tech.email);
     await page.getByLabel('Password').fill(tech.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Clients' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor(); // signing in lands on the dashboard
 
     // 1. Record a check from the client page, split across two invoices; the rest goes to credit.
     await page.goto(`${app.url}/app/clients/${p.client.id}`);

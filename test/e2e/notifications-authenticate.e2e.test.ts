@@ -141,7 +141,7 @@ describe.skipIf(!chromiumAvailable)('notifications in the browser', () => {
     const tech = await browser.newPage();
     await tech.goto(`${app.url}/app/`);
     await signIn(tech, 'app', admin.email, admin.password);
-    await tech.getByRole('heading', { level: 1, name: 'Clients' }).waitFor();
+    await tech.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor(); // signing in lands on the dashboard
     await tech.goto(`${app.url}/app/clients/${p.client.id}`);
     await tech.getByText(/^Autopay is paused since /).waitFor();
     await tech.getByText(/Visa •••• 4242 was removed, so it cannot be charged\./).waitFor();
