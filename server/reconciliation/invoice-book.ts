@@ -91,6 +91,17 @@ export class InvoiceBook {
     return oldest;
   }
 
+  /** The one client with open invoices of exactly this amount in the currency, or null (none or several). */
+  onlyClientWithOpenAmount(currency: string, amount: number): number | null {
+    const code = this.currencies.get(currency);
+    let only: number | null = null;
+    for (const i of code === undefined ? [] : (this.byAmount[code]!.get(amount) ?? [])) {
+      if (only === null) only = this.client[i]!;
+      else if (only !== this.client[i]) return null;
+    }
+    return only;
+  }
+
   /** Reduces an invoice's open amount by an allocation or a write-off. */
   reduce(i: number, amount: number): void {
     this.amountSet(i, false)?.delete(i);
