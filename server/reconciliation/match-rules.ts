@@ -23,6 +23,9 @@ export const MAX_TOLERANCE_GROUP = 3;
  */
 export const TOLERANCE_CONTROL = 3;
 
+/** Rule 5 needs the client given, or identified at least this surely (the client's own email). */
+export const RULE5_MIN_CLIENT_CONFIDENCE = 0.95;
+
 const round3 = (n: number) => Math.round(n * 1000) / 1000;
 type WriteOff = { invoice: number; amount: number };
 
@@ -175,9 +178,14 @@ class ClientPaymentRules {
     return this.oldestFirst(open);
   }
 
-  /** Rule 5: fund the oldest invoices fully while the money lasts; the rest is the client's credit. */
+  /**
+   * Rule 5: fund the oldest invoices fully while the money lasts; the rest is the client's credit.
+   * Only for a client the payment came with, or one identified beyond doubt: rule 5 is a policy, not
+   * a match, so nothing in the amount confirms an identification made from a name or a domain.
+   */
   private oldestFirst(open: readonly number[]): Decision {
     const { p, book } = this;
+    if (p.clientConfidence < RULE5_MIN_CLIENT_CONFIDENCE) return exception('uncertain_client', [this.suggest(open.slice(0, 5), 0.5)]);
     let left = p.amount;
     const allocations: PlannedAllocation[] = [];
     for (const i of open) {
