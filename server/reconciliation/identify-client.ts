@@ -18,7 +18,8 @@
 // length for the payer's last token, which is where a bank cuts: "WALKER PLUMBING G"), or through a
 // short abbreviation list ("grp" ~ "group"); s = 2·matched / (tokens of both). Professional suffixes
 // the mapping normalizer keeps (PLLC, P.C., P.A.) are dropped too. Candidates are the clients whose
-// name starts with the payer's first word: banks cut names at the end, never at the start.
+// name starts with the payer's first word and goes on with its second: banks cut names at the end,
+// never at the start.
 //
 // A client is CERTAIN when its score reaches CERTAIN and its odds (s / (1 − s)) are at least
 // ODDS_LEAD times the next client's: a guess between two similar clients is never a certainty,
@@ -52,15 +53,16 @@ const tokensOf = (normalized: string) => [...new Set(normalized.split(' ').map((
  * (legal suffix kept), to recognize a name cut at a field width. A leading "the" is dropped.
  */
 export function printedName(name: string): string {
-  return name
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase()
+  // Names are nearly always plain ASCII: skip the Unicode passes for them.
+  const plain = ASCII.test(name) ? name.toLowerCase() : name.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
+  return plain
     .replace(/['’`.]/g, '')
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .replace(NOT_LETTER_OR_DIGIT, ' ')
     .trim()
     .replace(/^the /, '');
 }
+const ASCII = /^[\x20-\x7e]*$/;
+const NOT_LETTER_OR_DIGIT = /[^\p{L}\p{N}]+/gu;
 
 const firstWords = (printed: string, n: number) => printed.split(' ', n).join(' ');
 
@@ -73,15 +75,16 @@ function tokensMatch(a: string, b: string, cut: boolean): boolean {
 /** Token similarity of a payer's name tokens `a` and a client's `b`, in [0, 1] (see the file comment). */
 export function tokenSimilarity(a: readonly string[], b: readonly string[]): number {
   if (a.length === 0 || b.length === 0) return 0;
-  const used = new Array<boolean>(b.length).fill(false);
+  let used = 0; // bit k: b[k] is taken (names have far fewer than 31 words; later ones never match)
   let matched = 0;
   for (let n = 0; n < a.length; n++) {
     const t = a[n]!;
     const cut = n === a.length - 1;
-    const j = b.findIndex((u, k) => !used[k] && tokensMatch(t, u, cut));
-    if (j >= 0) {
-      used[j] = true;
+    for (let k = 0; k < b.length && k < 31; k++) {
+      if (used & (1 << k) || !tokensMatch(t, b[k]!, cut)) continue;
+      used |= 1 << k;
       matched++;
+      break;
     }
   }
   return (2 * matched) / (a.length + b.length);
@@ -124,6 +127,8 @@ export class ClientDirectory {
   private readonly byFirst = new Map<string, number[]>();
   private readonly tokens: string[][] = [];
   private readonly printed: string[] = [];
+  /** The second printed word of each client's name, if any. */
+  private readonly second: Array<string | undefined> = [];
   private readonly emails: Array<string | null> = [];
 
   constructor(clients: readonly ClientLike[]) {
@@ -139,6 +144,7 @@ export class ClientDirectory {
       this.tokens.push(normalized ? tokensOf(normalized) : []);
       const printed = printedName(c.name);
       this.printed.push(printed);
+      this.second.push(printed.split(' ', 2)[1]);
       if (normalized) push(this.byName, normalized, i);
       if (printed) {
         push(this.byFirst, firstWords(printed, 1), i);
@@ -171,12 +177,21 @@ export class ClientDirectory {
     if (!normalized || !printed) return;
     const exact = this.byName.get(normalized) ?? [];
     for (const i of exact) add(i, CLIENT_SIGNALS.name);
-    let pool = this.byFirst.get(firstWords(printed, 1)) ?? [];
-    if (pool.length > FIRST_WORD_FANOUT && printed.includes(' ')) pool = this.byFirst.get(firstWords(printed, 2)) ?? [];
+    const words = printed.split(' ', 2);
+    // With three or more words the second is whole (a bank cuts only the last): look up both.
+    let pool = this.byFirst.get(words[0]!) ?? [];
+    if (words.length > 1 && (pool.length > FIRST_WORD_FANOUT || printed.indexOf(' ', words[0]!.length + words[1]!.length + 1) > 0)) {
+      pool = this.byFirst.get(`${words[0]} ${words[1]}`) ?? [];
+    }
+    const second = words[1];
     const cut = name.trim().length >= BANK_CUT_MIN_LENGTH;
-    const tokens = tokensOf(normalized);
+    let tokens: string[] | null = null;
     for (const i of pool) {
-      if (exact.includes(i)) continue;
+      if (exact.length > 0 && exact.includes(i)) continue;
+      // The second word must agree too (or be cut short): "Harbor Legal" is no candidate for
+      // "HARBOR DENTAL", which keeps the work per payer to a handful of clients.
+      const theirs = this.second[i];
+      if (second !== undefined && theirs !== undefined && !theirs.startsWith(second) && !(second.length >= 3 && second.startsWith(theirs))) continue;
       // A cut inside a word cannot be a whole name; a cut at a word boundary can, so it counts as
       // a cut only when no client has exactly that name.
       const full = this.printed[i]!;
@@ -184,6 +199,7 @@ export class ClientDirectory {
         add(i, CLIENT_SIGNALS.cutName);
         continue;
       }
+      tokens ??= tokensOf(normalized);
       const s = tokenSimilarity(tokens, this.tokens[i]!);
       if (s >= CLIENT_SIGNALS.similarNameMin) add(i, CLIENT_SIGNALS.similarNameWeight * s);
     }

@@ -41,7 +41,8 @@ export interface PaymentFacts {
 
 export interface MatchContext {
   book: InvoiceBook;
-  directory: ClientDirectory;
+  /** The client indexes, built on first use. */
+  directory: () => ClientDirectory;
   /** Client ids as strings, for stable tie-breaks. */
   clientKeys: readonly string[];
   tolerance: number;
@@ -82,7 +83,7 @@ function addScore(scores: Map<number, number>, client: number, score: number): v
 /** Scores for who paid: payer name and email, invoice numbers in the reference, a fitting amount. */
 function scorePayer(p: PaymentFacts, mentions: Mentions, ctx: MatchContext): Map<number, number> {
   const { book } = ctx;
-  const scores = ctx.directory.candidates({ name: p.payerName, email: p.payerEmail });
+  const scores = ctx.directory().candidates({ name: p.payerName, email: p.payerEmail });
   const strongClients = new Map<number, boolean>(); // client → named by a sure mention
   const weakClients = new Set<number>();
   for (const n of mentions.named) {
