@@ -38,7 +38,12 @@ export class InvoiceBook {
   private readonly currencyCode: Int32Array;
   /** (client, currency code) → open invoices, oldest first; closed ones are removed as they close. */
   private readonly openLists = new Map<number, number[]>();
-  /** Key → the invoice with it, or the list when several share it. */
+  /**
+   * Key → the invoice with it, or the list when several share it. Plain numbers of up to nine digits
+   * (nearly every PSA's) are kept under their numeric value: small-integer keys hash for free, while a
+   * string key sliced out of a memo is hashed again on every lookup.
+   */
+  private readonly byNumber = new Map<number, number | number[]>();
   private readonly byKey = new Map<string, number | number[]>();
   /** Per currency code: amount → invoices that had it open at some point (append-only, see above). */
   private readonly byAmount: Array<Map<number, number[]>> = [];
@@ -75,10 +80,9 @@ export class InvoiceBook {
       const key = invoiceNumberKey(inv.number);
       this.keys[i] = key;
       if (key !== null) {
-        const had = this.byKey.get(key);
-        if (had === undefined) this.byKey.set(key, i);
-        else if (typeof had === 'number') this.byKey.set(key, [had, i]);
-        else had.push(i);
+        const number = numericKey(key);
+        if (number >= 0) addTo(this.byNumber, number, i);
+        else addTo(this.byKey, key, i);
       }
       // Numbers of one PSA share their prefix: a known one is not read again.
       const lead = leadingLetters(inv.number);
@@ -93,10 +97,14 @@ export class InvoiceBook {
     }
   }
 
-  hasKey = (key: string): boolean => this.byKey.has(key);
+  hasKey = (key: string): boolean => {
+    const number = numericKey(key);
+    return number >= 0 ? this.byNumber.has(number) : this.byKey.has(key);
+  };
 
   withKey(key: string): readonly number[] {
-    const found = this.byKey.get(key);
+    const number = numericKey(key);
+    const found = number >= 0 ? this.byNumber.get(number) : this.byKey.get(key);
     return found === undefined ? [] : typeof found === 'number' ? [found] : found;
   }
 
@@ -167,6 +175,25 @@ export class InvoiceBook {
     }
     return code;
   }
+}
+
+/** A key of 1–9 digits without a leading zero as its number ("0" too), else −1. */
+function numericKey(key: string): number {
+  if (key.length > 9 || (key.length > 1 && key.charCodeAt(0) === 48)) return -1;
+  let n = 0;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return key.length === 0 ? -1 : n;
+}
+
+function addTo<K>(map: Map<K, number | number[]>, key: K, i: number): void {
+  const had = map.get(key);
+  if (had === undefined) map.set(key, i);
+  else if (typeof had === 'number') map.set(key, [had, i]);
+  else had.push(i);
 }
 
 /** Adds an invoice to an amount's list, keeping the list in age (index) order. */

@@ -23,6 +23,9 @@ export const MAX_TOLERANCE_GROUP = 3;
  */
 export const TOLERANCE_CONTROL = 3;
 
+/** A shortfall written off under the tolerance may be at most this share of the invoices it pays. */
+export const MAX_FEE_SHARE = 0.1;
+
 /** Rule 5 needs the client given, or identified at least this surely (the client's own email). */
 export const RULE5_MIN_CLIENT_CONFIDENCE = 0.95;
 
@@ -198,12 +201,16 @@ class ClientPaymentRules {
 
   /**
    * Funds the invoices and writes off the shortfall on the newest one that is larger than it (so every
-   * allocation stays positive); null when none is (tiny invoices under a large tolerance).
+   * allocation stays positive); null when none is (tiny invoices under a large tolerance), or when
+   * the shortfall is more than a tenth of the invoices: a bank takes a fee from a payment, it does
+   * not take a fifth of it, so $18 toward a $40 remainder is a partial payment, not a $22 fee.
    */
   private withTolerance(invoices: number[]): Decision | null {
     const { p, book } = this;
     const sorted = [...invoices].sort((a, b) => a - b);
-    const shortfall = sorted.reduce((s, i) => s + book.open[i]!, 0) - p.amount;
+    const total = sorted.reduce((s, i) => s + book.open[i]!, 0);
+    const shortfall = total - p.amount;
+    if (shortfall > MAX_FEE_SHARE * total) return null;
     const target = sorted.findLast((i) => book.open[i]! > shortfall);
     if (target === undefined) return null;
     const confidence = this.conf(RULE_CONFIDENCE.tolerance);
