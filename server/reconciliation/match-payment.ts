@@ -54,10 +54,14 @@ interface Mentions {
   unknownKeys: string[];
 }
 
+const NO_MENTIONS: Mentions = { named: [], unknownKeys: [] };
+
 function readMentions(reference: string | null, book: InvoiceBook): Mentions {
+  const found = scanReference(reference, book.hasKey, book.prefixes);
+  if (found.length === 0) return NO_MENTIONS;
   const byInvoice = new Map<number, NamedInvoice>();
   const unknownKeys: string[] = [];
-  for (const m of scanReference(reference, book.hasKey, book.prefixes)) {
+  for (const m of found) {
     const invoices = book.withKey(m.key);
     if (invoices.length === 0 && m.strong) unknownKeys.push(m.key);
     for (const invoice of invoices) {
@@ -71,7 +75,7 @@ function readMentions(reference: string | null, book: InvoiceBook): Mentions {
 
 function forClient(p: PaymentFacts, mentions: Mentions, ctx: MatchContext, budget: SearchBudget, client: number, clientConfidence: number): Decision {
   const untrusted = mentions.unknownKeys.length > 0 ? 'unknown_invoice' : null;
-  const onAccount = mentions.named.length === 0 && ON_ACCOUNT.test(p.reference ?? '');
+  const onAccount = mentions.named.length === 0 && p.reference !== null && ON_ACCOUNT.test(p.reference);
   const payment = { client, clientConfidence, currency: p.currency, amount: p.amount, named: mentions.named, untrusted, mentionedKeys: mentions.unknownKeys, onAccount } as const;
   return matchClientPayment(payment, ctx.book, ctx.tolerance, budget);
 }

@@ -47,6 +47,7 @@ class ClientPaymentRules {
 
   decide(): Decision {
     const { p, book } = this;
+    if (p.named.length === 0) return this.amountRules(book.openFor(p.client, p.currency));
     const own = p.named.filter((n) => book.client[n.invoice] === p.client);
     const others = p.named.filter((n) => book.client[n.invoice] !== p.client && n.strong);
     if (own.length === 0 && others.length > 0) return this.otherClientsInvoices(others);
@@ -143,16 +144,28 @@ class ClientPaymentRules {
     if (open.length === 0) return exception(book.hasOpenInOtherCurrency(p.client, p.currency) ? 'currency_mismatch' : 'no_open_invoices');
     if (p.untrusted) return this.untrustedReference(open, p.untrusted, p.mentionedKeys, []);
     if (p.onAccount) return this.oldestFirst(open);
+    // Rule 2 without the group search: the oldest invoice of exactly the amount (what the search
+    // would return for a group of one), and whether another has it too.
+    let first = -1;
+    let several = false;
+    for (const i of open) {
+      if (book.open[i] !== p.amount) continue;
+      if (first < 0) first = i;
+      else {
+        several = true;
+        break;
+      }
+    }
+    if (first >= 0) {
+      const confidence = this.conf(several ? RULE_CONFIDENCE.exactAmountOldestOfSeveral : RULE_CONFIDENCE.exactAmount);
+      return this.apply([{ invoice: first, amount: p.amount, rule: 'exact_amount', confidence }]);
+    }
     const amounts = open.map((i) => book.open[i]!);
     const members = (m: number[]) => m.map((k) => open[k]!);
-    const exact = findInvoiceGroup(amounts, p.amount, p.amount, budget);
+    const exact = findInvoiceGroup(amounts, p.amount, p.amount, budget, 2);
     if (exact.kind === 'found') {
       const size = exact.members.length;
       const group = members(exact.members);
-      if (size === 1) {
-        const several = open.some((j) => j !== group[0] && book.open[j] === p.amount);
-        return this.apply([{ invoice: group[0]!, amount: p.amount, rule: 'exact_amount', confidence: this.conf(several ? RULE_CONFIDENCE.exactAmountOldestOfSeveral : RULE_CONFIDENCE.exactAmount) }]);
-      }
       const a = p.amount;
       if (isCrowded(amounts, a - EXACT_CONTROL_WIDTH, a - 1, size, budget) || isCrowded(amounts, a + 1, a + EXACT_CONTROL_WIDTH, size, budget)) {
         return exception('ambiguous_match', [this.suggest(group, 0.4)]);
