@@ -33,6 +33,18 @@ describe('identifyClient: names as banks print them', () => {
     expect(identifyClient({ name: 'HARBOR DENTAL GROU', email: null }, twins).client_id).toBe('h3');
   });
 
+  it('names are normalized word by word exactly as whole (punctuation, accents, odd spaces, a "the" inside)', () => {
+    const odd: ReconcileInput['clients'] = [
+      { id: 'o1', name: 'X The-Harbor Works', email: null },
+      { id: 'o2', name: 'Café Zoë\u00a0GmbH', email: null },
+      { id: 'o3', name: "O'Brien–Family Dentistry, P.C.", email: null },
+    ];
+    expect(identifyClient({ name: 'x the harbor works', email: null }, odd).client_id).toBe('o1');
+    expect(identifyClient({ name: 'CAFE ZOE', email: null }, odd).client_id).toBe('o2');
+    expect(identifyClient({ name: 'OBRIEN FAMILY DENTISTRY', email: null }, odd).client_id).toBe('o3');
+    expect(identifyClient({ name: 'OBRIEN FAMILY DENT', email: null }, odd).client_id).toBe('o3'); // a bank cut
+  });
+
   it('two clients whose names differ only by a legal word are ambiguous from the name alone', () => {
     expect(identifyClient({ name: 'HARBOR DENTAL, INC.', email: null }, twins).status).toBe('ambiguous');
   });
