@@ -8,6 +8,7 @@
 //    without an exception), overall, per scenario and per rule. The one-shot call's own scores
 //    (nobody ever works the queue) are reported too, under `one_shot`.
 // Ends stdout with one JSON line.
+import { loadavg } from 'node:os';
 import { generateDataset } from './support/reconcile-dataset';
 import { replayInBatches } from './support/reconcile-replay';
 import { scoreReconciliation } from './support/reconcile-score';
@@ -28,6 +29,7 @@ const generateSeconds = secondsSince(t);
 const openInvoices = dataset.input.invoices.filter((i) => i.amount_due > 0).length;
 
 console.error('reconciling in one call…');
+const loadBefore = loadavg()[0]!;
 const cpu0 = process.cpuUsage();
 t = performance.now();
 const output = reconcile(dataset.input);
@@ -55,6 +57,9 @@ console.log(
     clients: dataset.input.clients.length,
     seconds,
     cpu_seconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(3)),
+    // The machine's 1-minute load average when the call started: wall time on a shared machine
+    // stretches with it, CPU time much less.
+    load_average: Number(loadBefore.toFixed(2)),
     generate_seconds: generateSeconds,
     peak_rss_mb: peakRssMb,
     precision: score.precision,

@@ -1,13 +1,20 @@
 // Labelled synthetic payments for the reconciliation benchmark and the accuracy test. Seeded and
 // deterministic. Each payment comes from a scenario (weights below, fixed before the engine was
-// measured) and carries a LABEL: what the payer meant — the allocations (payment, invoice, amount),
-// the credit and the write-offs a careful bookkeeper would record — or `decide` when the right
-// outcome is a person's decision whatever the data says (a duplicate payment: refund or credit?; a
-// payment in a currency the client is not billed in).
+// measured) and carries a LABEL, one definition of "correct" for every scenario
+// (docs/reconciliation.md, "Labels"):
+// - the payer's intent where the remittance makes it knowable: a reference naming the invoices, or
+//   an amount that is the invoices' (exactly one invoice or group, or short of them by a bank fee);
+// - where the payer gave no usable information (no invoice named and the amount fits none: lump
+//   sums on account, overpayments and partial payments without a reference), the MSP's documented
+//   policy, the issue's rule 5: the oldest open invoices fully funded, the rest to credit, never an
+//   invoice partly funded by a guess;
+// - `decide` when the right outcome is a person's decision whatever the data says (a duplicate
+//   payment: refund or credit?; a payment in a currency the client is not billed in).
 //
-// The generator keeps its own truth of what is open, so later payments pay what the payers believe
-// is still open. One convention: when a payment carries no reference, invoices of the same client
-// with the same open amount are indistinguishable, so the label names the oldest of them.
+// The generator keeps its own truth of what is open (the MSP's book as the labels leave it, which is
+// what payers see on their statements), so later payments pay what is still open. When a payment
+// names no invoice, invoices of the same client with the same open amount are indistinguishable, so
+// the label names the oldest of them (and the scorer accepts any of them).
 import type { ReconcileInput } from '../../server/reconciliation/reconcile';
 import { cleanReference, garbledReference, multiReference, payerFor } from './reconcile-references';
 import { buildWorld, chance, int, pick, seededRng, WORLD_START, type Rng, type World } from './reconcile-world';
@@ -39,10 +46,11 @@ export type Label =
       credit: number;
       write_offs: Array<{ invoice_id: string; amount: number }>;
       /**
-       * The reference names no invoice, so invoices of the client with the same total are
-       * interchangeable for this payment (the scorer accepts any of them for the same amount).
+       * The invoices the reference names. Any other labelled invoice was chosen by the amount alone,
+       * so invoices of the client with the same total are interchangeable with it (the scorer
+       * accepts any of them for the same amount).
        */
-      interchangeable: boolean;
+      named: string[];
     }
   | { kind: 'decide' };
 
@@ -135,12 +143,31 @@ function makePayment(rng: Rng, sim: Truth, world: World, scenario: Scenario, tol
     allocations: allocs.map(([i, amount]) => ({ invoice_id: world.invoices[i]!.id, amount })),
     credit,
     write_offs: writeOffs.map(([i, amount]) => ({ invoice_id: world.invoices[i]!.id, amount })),
-    interchangeable: false,
+    named: [],
   });
+  /**
+   * The MSP's policy for money that names no invoice and fits none (the issue's rule 5): fund the
+   * client's oldest open invoices fully while the money lasts, stop at the first that does not fit,
+   * and keep the rest as credit. Never a partial allocation.
+   */
+  const policy = (amount: number): Label => {
+    let left = amount;
+    const allocs: Array<[number, number]> = [];
+    for (const i of open) {
+      if (sim.open[i]! > left) break;
+      allocs.push([i, sim.open[i]!]);
+      left -= sim.open[i]!;
+    }
+    return apply(allocs, left);
+  };
   /** The oldest open invoice of the client with the same open amount (indistinguishable without a reference). */
   const canon = (i: number, taken: ReadonlySet<number> = new Set()) => open.find((j) => !taken.has(j) && sim.open[j] === sim.open[i]) ?? i;
-  const done = (payment: PaymentFields, label: Label, s: Scenario = scenario) => {
-    if (label.kind === 'apply') label.interchangeable = payment.reference === null || NOT_INVOICE_REFERENCES.has(payment.reference ?? '');
+  /** `named`: the invoices the reference names (by default every labelled one, when it names any). */
+  const done = (payment: PaymentFields, label: Label, s: Scenario = scenario, named?: ReadonlySet<number>) => {
+    const hasReference = !!payment.reference && !NOT_INVOICE_REFERENCES.has(payment.reference);
+    if (label.kind === 'apply' && hasReference) {
+      label.named = named ? [...named].map((i) => world.invoices[i]!.id) : label.allocations.map((a) => a.invoice_id);
+    }
     return { payment, label, scenario: s };
   };
 
@@ -172,7 +199,7 @@ function makePayment(rng: Rng, sim: Truth, world: World, scenario: Scenario, tol
         taken.add(j);
         return [j, sim.open[i]!] as [number, number];
       });
-      return done(known(labelled.reduce((s, [, a]) => s + a, 0), ref.text), apply(labelled));
+      return done(known(labelled.reduce((s, [, a]) => s + a, 0), ref.text), apply(labelled), scenario, named);
     }
     case 'unknown_payer': {
       const payer = payerFor(rng, c);
@@ -190,28 +217,24 @@ function makePayment(rng: Rng, sim: Truth, world: World, scenario: Scenario, tol
       return done(known(due - fee, ref), scenario === 'bank_fee_within_tolerance' ? apply([[y, due - fee]], 0, [[y, fee]]) : apply([[y, due - fee]]));
     }
     case 'overpayment': {
+      // Without a reference nothing ties the money to invoice x (the amount equals none): the policy.
       const extra = int(rng, 100, 10_000);
       const withRef = chance(rng, 0.8);
-      return done(known(due + extra, withRef ? cleanReference(rng, inv.number) : null), apply([[withRef ? x : canon(x), due]], extra));
+      if (!withRef) return done(known(due + extra, null), policy(due + extra));
+      return done(known(due + extra, cleanReference(rng, inv.number)), apply([[x, due]], extra));
     }
     case 'partial_payment': {
+      // Without a reference the part cannot be tied to invoice x: the policy (whole invoices only).
       const amount = Math.max(1, Math.round(due * (0.2 + 0.6 * rng())));
       const withRef = chance(rng, 0.7);
-      return done(known(amount, withRef ? cleanReference(rng, inv.number) : null), apply([[x, amount]]));
+      if (!withRef) return done(known(amount, null), policy(amount));
+      return done(known(amount, cleanReference(rng, inv.number)), apply([[x, amount]]));
     }
     case 'payment_on_account': {
-      // A round sum "toward our balance": the MSP's policy (and the label) applies it oldest first,
-      // funding whole invoices, and keeps the rest as credit.
+      // A round sum "toward our balance", with an on-account memo or none: no invoice is meant.
       const oldest = open.slice(0, int(rng, 1, 3)).reduce((sum, i) => sum + sim.open[i]!, 0);
       const amount = Math.max(50_000, Math.round((oldest * (0.5 + rng())) / 50_000) * 50_000);
-      let left = amount;
-      const allocs: Array<[number, number]> = [];
-      for (const i of open) {
-        if (sim.open[i]! > left) break;
-        allocs.push([i, sim.open[i]!]);
-        left -= sim.open[i]!;
-      }
-      return done(known(amount, pick(rng, [null, ...ON_ACCOUNT_MEMOS])), apply(allocs, left));
+      return done(known(amount, pick(rng, [null, ...ON_ACCOUNT_MEMOS])), policy(amount));
     }
     case 'same_amount_several_clients': {
       const shared = sim.sharedAmountInvoice(rng);

@@ -1,10 +1,10 @@
 // Scores the engine's output against the generator's labels.
 // - precision: correct allocations / allocations made. An allocation is correct when the label of
 //   its payment is `apply` and has an allocation with the same invoice and amount (each labelled
-//   allocation matches at most one made). Any allocation for a `decide` payment is wrong. When the
-//   payment's reference names no invoice, an invoice of the same client and currency with the same
-//   original total as the labelled one counts as the same (no data can tell them apart: twelve
-//   identical monthly fees of one client).
+//   allocation matches at most one made). Any allocation for a `decide` payment is wrong. For a
+//   labelled invoice the reference does not name, an invoice of the same client and currency with
+//   the same original total counts as the same (no data can tell them apart: twelve identical
+//   monthly fees of one client).
 // - auto_match: payments fully handled without an exception / all payments.
 // - exact: payments handled without an exception whose allocations, credit and write-offs all equal
 //   the label — stricter than precision, since it also checks credits and write-offs.
@@ -74,7 +74,8 @@ export function scoreReconciliation(dataset: Dataset, output: ReconcileOutput): 
       const wanted = new Map<string, number>();
       for (const a of label.allocations) wanted.set(`${a.invoice_id}:${a.amount}`, (wanted.get(`${a.invoice_id}:${a.amount}`) ?? 0) + 1);
       const wantedTwins = new Map<string, number>();
-      if (label.interchangeable) for (const a of label.allocations) wantedTwins.set(`${twin.get(a.invoice_id)}:${a.amount}`, (wantedTwins.get(`${twin.get(a.invoice_id)}:${a.amount}`) ?? 0) + 1);
+      const named = new Set(label.named);
+      for (const a of label.allocations) if (!named.has(a.invoice_id)) wantedTwins.set(`${twin.get(a.invoice_id)}:${a.amount}`, (wantedTwins.get(`${twin.get(a.invoice_id)}:${a.amount}`) ?? 0) + 1);
       for (const a of made) {
         const k = `${a.invoice_id}:${a.amount}`;
         const t = `${twin.get(String(a.invoice_id))}:${a.amount}`;

@@ -33,8 +33,22 @@ const LOOKALIKE: Readonly<Record<string, string>> = { O: '0', o: '0', I: '1', l:
 
 /** "INV-001043" → "1043"; "2024-0042" → "2024-42"; null when the number has no digits. */
 export function invoiceNumberKey(number: string): string | null {
-  const runs = number.match(/\d+/g);
-  return runs ? runs.map(stripZeros).join('-') : null;
+  // A character loop rather than a regular expression: it runs for every invoice of every call.
+  let key = '';
+  let any = false;
+  for (let i = 0; i < number.length; ) {
+    const c = number.charCodeAt(i);
+    if (c < 48 || c > 57) {
+      i++;
+      continue;
+    }
+    let start = i;
+    while (i < number.length && number.charCodeAt(i) >= 48 && number.charCodeAt(i) <= 57) i++;
+    while (start < i - 1 && number.charCodeAt(start) === 48) start++; // leading zeros, keeping one digit
+    key += (any ? '-' : '') + number.slice(start, i);
+    any = true;
+  }
+  return any ? key : null;
 }
 
 /** Lowercase letters in front of the first digit ("SO-1043" → "so"), to recognize as a marker. */
@@ -44,14 +58,29 @@ export function invoiceNumberPrefix(number: string): string | null {
 }
 
 function stripZeros(run: string): string {
-  const s = run.replace(/^0+/, '');
-  return s === '' ? '0' : s;
+  let start = 0;
+  while (start < run.length - 1 && run.charCodeAt(start) === 48) start++;
+  return start === 0 ? run : run.slice(start);
 }
 
 const digitCount = (key: string) => key.replace(/-/g, '').length;
 
+/** Whether a token has a digit after a letter or a letter after a digit; most have not ("INV", "1043"). */
+function mixesLettersAndDigits(part: string): boolean {
+  let digits = false;
+  let letters = false;
+  for (let i = 0; i < part.length; i++) {
+    const c = part.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits = true;
+    else letters = true;
+    if (digits && letters) return true;
+  }
+  return false;
+}
+
 /** Reads look-alike letters as digits in a token like "1O43" (at most two letters, at least two digits). */
 function readLookalikes(part: string): { text: string; ocr: boolean } {
+  if (!mixesLettersAndDigits(part)) return { text: part, ocr: false };
   const m = /^([A-Za-z]*)(\d[0-9A-Za-z]*\d)$/.exec(part);
   if (!m) return { text: part, ocr: false };
   const body = m[2]!;
@@ -60,6 +89,10 @@ function readLookalikes(part: string): { text: string; ocr: boolean } {
   if (![...letters].every((ch) => ch in LOOKALIKE)) return { text: part, ocr: false };
   return { text: m[1]! + [...body].map((ch) => LOOKALIKE[ch] ?? ch).join(''), ocr: true };
 }
+
+/** Tokens of a reference: "#", a list separator, or a word/number run ("INV-2024-0042"). Shared: reset before use. */
+const TOKEN = /#|[,&+;]|[A-Za-z0-9]+(?:[-/][A-Za-z0-9]+)*/g;
+const SEPARATORS = ',&+;';
 
 /**
  * Every number mentioned in a reference, with its candidate keys. `isKnown` says whether a key names
@@ -70,14 +103,15 @@ export function scanReference(reference: string | null, isKnown: (key: string) =
   const out: NumberMention[] = [];
   let marker = false; // the next number is announced by a marker
   let listing = false; // the last thing seen was a strong number (a list may continue)
-  const tokenRe = /#|[,&+;]|[A-Za-z0-9]+(?:[-/][A-Za-z0-9]+)*/g;
+  const tokenRe = TOKEN;
+  tokenRe.lastIndex = 0;
   for (let m = tokenRe.exec(reference); m; m = tokenRe.exec(reference)) {
     const token = m[0];
     if (token === '#') {
       marker = true;
       continue;
     }
-    if (/^[,&+;]$/.test(token)) {
+    if (token.length === 1 && SEPARATORS.includes(token)) {
       if (listing) marker = true;
       continue;
     }

@@ -5,6 +5,9 @@
 //   domain   the client's email domain, unless it is a free-mail domain      0.9 (0.5 when shared)
 //   name     the same company name after normalization (case, accents,
 //            punctuation, "L.L.C.", legal suffixes such as Inc/LLC/Ltd)       0.9
+//            the start of the client's full name, cut by the bank (15+
+//            characters: ACH prints 16 for a company, 22 for a person), inside
+//            a word, or at a word boundary when no client has exactly that name 0.9
 //            a similar name (token similarity s ≥ 0.6, see below)           0.85·s
 // The engine adds evidence of its own (an invoice number that belongs to one client, an amount that
 // matches one candidate's open invoice) before it decides with `decideClient`.
@@ -14,21 +17,27 @@
 // tokens match when equal, when one is a prefix of the other (3+ letters: "DENT" ~ "dental"; any
 // length for the payer's last token, which is where a bank cuts: "WALKER PLUMBING G"), or through a
 // short abbreviation list ("grp" ~ "group"); s = 2·matched / (tokens of both). Professional suffixes
-// the mapping normalizer keeps (PLLC, P.C., P.A.) are dropped too.
+// the mapping normalizer keeps (PLLC, P.C., P.A.) are dropped too. Candidates are the clients whose
+// name starts with the payer's first word and goes on with its second: banks cut names at the end,
+// never at the start.
 //
-// A client is CERTAIN when its score reaches CERTAIN and leads the next one by at least GAP: a guess
-// between two similar clients is never a certainty, however high both score.
+// A client is CERTAIN when its score reaches CERTAIN and its odds (s / (1 − s)) are at least
+// ODDS_LEAD times the next client's: a guess between two similar clients is never a certainty,
+// however high both score, and strong evidence on top of a shared name (an invoice number of one of
+// them) still separates them, which a fixed gap in score cannot once both are near 1.
 import { emailDomain, FREE_MAIL_DOMAINS, normalizeCompanyName, normalizeEmail } from '../mapping/suggest-matches';
 
-export const CLIENT_SIGNALS = { email: 0.95, domain: 0.9, sharedDomain: 0.5, name: 0.9, similarNameWeight: 0.85, similarNameMin: 0.6 } as const;
+export const CLIENT_SIGNALS = { email: 0.95, domain: 0.9, sharedDomain: 0.5, name: 0.9, cutName: 0.9, similarNameWeight: 0.85, similarNameMin: 0.6 } as const;
 export const CERTAIN = 0.9;
-export const GAP = 0.2;
+/** The certain client's odds must be this many times the runner-up's (0.9 against 0.7 passes). */
+export const ODDS_LEAD = 3.5;
 /** Below this a candidate is not worth suggesting. */
 export const SUGGEST_MIN = 0.3;
-const MAX_SCORE = 0.99;
-/** Name tokens shared by more clients than this do not find candidates (e.g. "dental"). */
-const TOKEN_POSTING_CAP = 200;
-const NAME_CANDIDATE_CAP = 20;
+/** A payer name this long that is the start of a client's full name is read as cut by the bank. */
+export const BANK_CUT_MIN_LENGTH = 15;
+const MAX_SCORE = 0.999;
+/** First words shared by more clients than this also need the second word to find candidates. */
+const FIRST_WORD_FANOUT = 1_000;
 const ABBREVIATIONS: Readonly<Record<string, string>> = {
   grp: 'group', svc: 'services', svcs: 'services', serv: 'services', assoc: 'associates', assocs: 'associates', mgmt: 'management',
   intl: 'international', ctr: 'center', cntr: 'center', mfg: 'manufacturing', bros: 'brothers', dent: 'dental', med: 'medical',
@@ -39,6 +48,24 @@ const PROFESSIONAL_SUFFIXES: ReadonlySet<string> = new Set(['pllc', 'pc', 'pa', 
 
 const tokensOf = (normalized: string) => [...new Set(normalized.split(' ').map((t) => ABBREVIATIONS[t] ?? t))];
 
+/**
+ * "O'Brien Family Dentistry, P.C." → "obrien family dentistry pc": the full name as a bank prints it
+ * (legal suffix kept), to recognize a name cut at a field width. A leading "the" is dropped.
+ */
+export function printedName(name: string): string {
+  return printedText(name).replace(/^the /, '');
+}
+
+function printedText(name: string): string {
+  // Names are nearly always plain ASCII: skip the Unicode passes for them.
+  const plain = ASCII.test(name) ? name.toLowerCase() : name.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
+  return plain.replace(/['’`.]/g, '').replace(NOT_LETTER_OR_DIGIT, ' ').trim();
+}
+const ASCII = /^[\x20-\x7e]*$/;
+const NOT_LETTER_OR_DIGIT = /[^\p{L}\p{N}]+/gu;
+
+const firstWords = (printed: string, n: number) => printed.split(' ', n).join(' ');
+
 function tokensMatch(a: string, b: string, cut: boolean): boolean {
   if (a === b) return true;
   if (cut && b.startsWith(a)) return true;
@@ -48,15 +75,16 @@ function tokensMatch(a: string, b: string, cut: boolean): boolean {
 /** Token similarity of a payer's name tokens `a` and a client's `b`, in [0, 1] (see the file comment). */
 export function tokenSimilarity(a: readonly string[], b: readonly string[]): number {
   if (a.length === 0 || b.length === 0) return 0;
-  const used = new Array<boolean>(b.length).fill(false);
+  let used = 0; // bit k: b[k] is taken (names have far fewer than 31 words; later ones never match)
   let matched = 0;
   for (let n = 0; n < a.length; n++) {
     const t = a[n]!;
     const cut = n === a.length - 1;
-    const j = b.findIndex((u, k) => !used[k] && tokensMatch(t, u, cut));
-    if (j >= 0) {
-      used[j] = true;
+    for (let k = 0; k < b.length && k < 31; k++) {
+      if (used & (1 << k) || !tokensMatch(t, b[k]!, cut)) continue;
+      used |= 1 << k;
       matched++;
+      break;
     }
   }
   return (2 * matched) / (a.length + b.length);
@@ -80,6 +108,8 @@ export function normalizePayerName(name: string): string {
     .join(' ');
 }
 
+const odds = (p: number) => p / (1 - p);
+
 export const combineScores = (a: number, b: number) => Math.min(MAX_SCORE, 1 - (1 - a) * (1 - b));
 
 function push<K>(map: Map<K, number[]>, key: K, value: number): void {
@@ -88,28 +118,57 @@ function push<K>(map: Map<K, number[]>, key: K, value: number): void {
   else map.set(key, [value]);
 }
 
-/** Indexes over the clients, built once per run: exact email, domain, normalized name, name tokens. */
+/**
+ * `normalize` applied word by word, through a cache. Both normalizers treat white space as a word
+ * boundary and nothing else across words, so the result equals `normalize(name)` (a test checks it),
+ * but a directory of 15,000 names runs the Unicode-aware regular expressions on a few hundred words.
+ */
+function byWord(name: string, cache: Map<string, string>, normalize: (word: string) => string): string {
+  let out = '';
+  for (const word of name.split(/\s+/)) {
+    if (word === '') continue;
+    let n = cache.get(word);
+    if (n === undefined) cache.set(word, (n = normalize(word)));
+    if (n !== '') out = out === '' ? n : `${out} ${n}`;
+  }
+  return out;
+}
+
+/** Indexes over the clients, built once per run: exact email, domain, normalized name, first words. */
 export class ClientDirectory {
   private readonly byEmail = new Map<string, number[]>();
   private readonly byDomain = new Map<string, number[]>();
   private readonly byName = new Map<string, number[]>();
-  private readonly byToken = new Map<string, number[]>();
+  /** First printed word → clients; for crowded first words also the first two words → clients. */
+  private readonly byFirst = new Map<string, number[]>();
   private readonly tokens: string[][] = [];
+  private readonly printed: string[] = [];
+  /** The second printed word of each client's name, if any. */
+  private readonly second: Array<string | undefined> = [];
+  private readonly emails: Array<string | null> = [];
 
-  constructor(private readonly clients: readonly ClientLike[]) {
+  constructor(clients: readonly ClientLike[]) {
+    // Names share their words ("Harbor", "Dental", "LLC"): normalize each distinct word once.
+    const normalizedWords = new Map<string, string>();
+    const printedWords = new Map<string, string>();
     clients.forEach((c, i) => {
       const email = normalizeEmail(c.email);
+      this.emails.push(email);
       if (email) {
         push(this.byEmail, email, i);
         const domain = emailDomain(email);
         if (domain && !FREE_MAIL_DOMAINS.has(domain)) push(this.byDomain, domain, i);
       }
-      const normalized = normalizePayerName(c.name);
-      const tokens = normalized ? tokensOf(normalized) : [];
-      this.tokens.push(tokens);
-      if (!normalized) return;
-      push(this.byName, normalized, i);
-      for (const t of tokens) push(this.byToken, t, i);
+      const normalized = byWord(c.name, normalizedWords, normalizePayerName);
+      this.tokens.push(normalized ? tokensOf(normalized) : []);
+      const printed = byWord(c.name, printedWords, printedText).replace(/^the /, '');
+      this.printed.push(printed);
+      this.second.push(printed.split(' ', 2)[1]);
+      if (normalized) push(this.byName, normalized, i);
+      if (printed) {
+        push(this.byFirst, firstWords(printed, 1), i);
+        if (printed.includes(' ')) push(this.byFirst, firstWords(printed, 2), i);
+      }
     });
   }
 
@@ -123,38 +182,58 @@ export class ClientDirectory {
       const domain = emailDomain(email);
       const sameDomain = domain && !FREE_MAIL_DOMAINS.has(domain) ? (this.byDomain.get(domain) ?? []) : [];
       for (const i of sameDomain) {
-        if (normalizeEmail(this.clients[i]!.email) === email) continue; // already counted as the same email
+        if (this.emails[i] === email) continue; // already counted as the same email
         add(i, sameDomain.length === 1 ? CLIENT_SIGNALS.domain : CLIENT_SIGNALS.sharedDomain);
       }
     }
-    const normalized = normalizePayerName(payer.name ?? '');
-    if (normalized) {
-      const exact = this.byName.get(normalized) ?? [];
-      for (const i of exact) add(i, CLIENT_SIGNALS.name);
-      const tokens = tokensOf(normalized);
-      const overlap = new Map<number, number>();
-      for (const t of tokens) {
-        const posting = this.byToken.get(t) ?? [];
-        if (posting.length > TOKEN_POSTING_CAP) continue;
-        for (const i of posting) overlap.set(i, (overlap.get(i) ?? 0) + 1);
-      }
-      // Only clients sharing nearly as many tokens as the best ones can reach the similarity floor.
-      let best = 0;
-      for (const count of overlap.values()) if (count > best) best = count;
-      const top: number[] = [];
-      const next: number[] = [];
-      for (const [i, count] of overlap) {
-        if (count === best) top.push(i);
-        else if (count === best - 1) next.push(i);
-      }
-      for (const i of [...top, ...next].slice(0, NAME_CANDIDATE_CAP)) {
-        if (exact.includes(i)) continue;
-        const s = tokenSimilarity(tokens, this.tokens[i]!);
-        if (s >= CLIENT_SIGNALS.similarNameMin) add(i, CLIENT_SIGNALS.similarNameWeight * s);
-      }
-    }
+    if (payer.name) this.nameSignals(payer.name, add);
     return scores;
   }
+
+  private nameSignals(name: string, add: (i: number, s: number) => void): void {
+    const normalized = normalizePayerName(name);
+    const printed = printedName(name);
+    if (!normalized || !printed) return;
+    const exact = this.byName.get(normalized) ?? [];
+    for (const i of exact) add(i, CLIENT_SIGNALS.name);
+    const words = printed.split(' ', 2);
+    // With three or more words the second is whole (a bank cuts only the last): look up both.
+    let pool = this.byFirst.get(words[0]!) ?? [];
+    if (words.length > 1 && (pool.length > FIRST_WORD_FANOUT || printed.indexOf(' ', words[0]!.length + words[1]!.length + 1) > 0)) {
+      pool = this.byFirst.get(`${words[0]} ${words[1]}`) ?? [];
+    }
+    const second = words[1];
+    const cut = name.trim().length >= BANK_CUT_MIN_LENGTH;
+    let tokens: string[] | null = null;
+    for (const i of pool) {
+      if (exact.length > 0 && exact.includes(i)) continue;
+      // The second word must agree too (or be cut short): "Harbor Legal" is no candidate for
+      // "HARBOR DENTAL", which keeps the work per payer to a handful of clients.
+      const theirs = this.second[i];
+      if (second !== undefined && theirs !== undefined && !theirs.startsWith(second) && !(second.length >= 3 && second.startsWith(theirs))) continue;
+      // A cut inside a word cannot be a whole name; a cut at a word boundary can, so it counts as
+      // a cut only when no client has exactly that name.
+      const full = this.printed[i]!;
+      if (cut && full.startsWith(printed) && (exact.length === 0 || (full.length > printed.length && full[printed.length] !== ' '))) {
+        add(i, CLIENT_SIGNALS.cutName);
+        continue;
+      }
+      tokens ??= tokensOf(normalized);
+      const s = tokenSimilarity(tokens, this.tokens[i]!);
+      if (s >= CLIENT_SIGNALS.similarNameMin) add(i, CLIENT_SIGNALS.similarNameWeight * s);
+    }
+  }
+}
+
+/** Whether the best-scored client is already certain (see `decideClient`); no sorting, no allocation. */
+export function leadsCertainly(scores: ReadonlyMap<number, number>): boolean {
+  let top = 0;
+  let second = 0;
+  for (const s of scores.values()) {
+    if (s > top) [top, second] = [s, top];
+    else if (s > second) second = s;
+  }
+  return top >= CERTAIN && (second < SUGGEST_MIN || odds(top) >= ODDS_LEAD * odds(second));
 }
 
 export type ClientDecision =
@@ -171,7 +250,7 @@ export function decideClient(scores: ReadonlyMap<number, number>, order: (i: num
     .sort((a, b) => b[1] - a[1] || (order(a[0]) < order(b[0]) ? -1 : order(a[0]) > order(b[0]) ? 1 : 0));
   const [top, second] = ranked;
   if (!top) return { status: 'unknown', ranked };
-  if (second && top[1] - second[1] < GAP) return { status: 'ambiguous', ranked };
+  if (second && odds(top[1]) < ODDS_LEAD * odds(second[1])) return { status: 'ambiguous', ranked };
   if (top[1] < CERTAIN) return { status: 'uncertain', ranked };
   return { status: 'certain', client: top[0], confidence: top[1], ranked };
 }

@@ -4,17 +4,24 @@ import { exception, type Decision, type NamedInvoice, type PlannedSuggestion } f
 import { matchClientPayment } from './match-rules';
 import { scanReference } from './extract-invoice-numbers';
 import { GROUP_SEARCH_BUDGET, type SearchBudget } from './find-invoice-group';
-import { combineScores, decideClient, SUGGEST_MIN, CERTAIN, type ClientDirectory } from './identify-client';
+import { combineScores, decideClient, leadsCertainly, SUGGEST_MIN, type ClientDirectory } from './identify-client';
 import type { InvoiceBook } from './invoice-book';
 
 /**
  * Evidence for a client from the reference, by how the invoice number was written. A reference whose
- * invoices the amount does not cover (less than their open total minus the tolerance) counts as
- * `unfit`: a partial payment, or a mistyped number that happens to be someone else's.
+ * invoices the amount does not pay (neither their open total nor short of it by at most the
+ * tolerance) counts as `unfit`: a partial or overpayment, or a mistyped number that happens to be
+ * someone else's invoice.
  */
 export const REFERENCE_EVIDENCE = { strong: 0.97, ocr: 0.9, unfit: 0.6, weak: 0.7, severalClients: 0.6 } as const;
-/** Evidence for a likely client when the amount fits one of its open invoices exactly. */
-export const AMOUNT_EVIDENCE = 0.7;
+/**
+ * Evidence from the amount, while no client is certain yet: it equals an open invoice of exactly one of
+ * the likely clients (`candidate`; when several of them have one it tells them nothing), or — for a
+ * payer nothing else points to — an open invoice of exactly one client in the whole book (`book`),
+ * unless the amount is in whole hundreds (what people send as a deposit or on account).
+ */
+export const AMOUNT_EVIDENCE = { candidate: 0.8, book: 0.9 } as const;
+const WHOLE_HUNDREDS = 10_000;
 /** Memos that say the money is not for particular invoices. */
 export const ON_ACCOUNT = /\b(on account|toward(s)? (our |the )?balance|payment plan|retainer|prepay(ment)?|deposit)\b/i;
 /** Suggestions kept per exception. */
@@ -34,7 +41,8 @@ export interface PaymentFacts {
 
 export interface MatchContext {
   book: InvoiceBook;
-  directory: ClientDirectory;
+  /** The client indexes, built on first use. */
+  directory: () => ClientDirectory;
   /** Client ids as strings, for stable tie-breaks. */
   clientKeys: readonly string[];
   tolerance: number;
@@ -46,10 +54,14 @@ interface Mentions {
   unknownKeys: string[];
 }
 
+const NO_MENTIONS: Mentions = { named: [], unknownKeys: [] };
+
 function readMentions(reference: string | null, book: InvoiceBook): Mentions {
+  const found = scanReference(reference, book.hasKey, book.prefixes);
+  if (found.length === 0) return NO_MENTIONS;
   const byInvoice = new Map<number, NamedInvoice>();
   const unknownKeys: string[] = [];
-  for (const m of scanReference(reference, book.hasKey, book.prefixes)) {
+  for (const m of found) {
     const invoices = book.withKey(m.key);
     if (invoices.length === 0 && m.strong) unknownKeys.push(m.key);
     for (const invoice of invoices) {
@@ -63,7 +75,7 @@ function readMentions(reference: string | null, book: InvoiceBook): Mentions {
 
 function forClient(p: PaymentFacts, mentions: Mentions, ctx: MatchContext, budget: SearchBudget, client: number, clientConfidence: number): Decision {
   const untrusted = mentions.unknownKeys.length > 0 ? 'unknown_invoice' : null;
-  const onAccount = mentions.named.length === 0 && ON_ACCOUNT.test(p.reference ?? '');
+  const onAccount = mentions.named.length === 0 && p.reference !== null && ON_ACCOUNT.test(p.reference);
   const payment = { client, clientConfidence, currency: p.currency, amount: p.amount, named: mentions.named, untrusted, mentionedKeys: mentions.unknownKeys, onAccount } as const;
   return matchClientPayment(payment, ctx.book, ctx.tolerance, budget);
 }
@@ -75,7 +87,7 @@ function addScore(scores: Map<number, number>, client: number, score: number): v
 /** Scores for who paid: payer name and email, invoice numbers in the reference, a fitting amount. */
 function scorePayer(p: PaymentFacts, mentions: Mentions, ctx: MatchContext): Map<number, number> {
   const { book } = ctx;
-  const scores = ctx.directory.candidates({ name: p.payerName, email: p.payerEmail });
+  const scores = ctx.directory().candidates({ name: p.payerName, email: p.payerEmail });
   const strongClients = new Map<number, boolean>(); // client → named by a sure mention
   const weakClients = new Set<number>();
   for (const n of mentions.named) {
@@ -88,20 +100,28 @@ function scorePayer(p: PaymentFacts, mentions: Mentions, ctx: MatchContext): Map
     const total = mentions.named
       .filter((n) => n.strong && book.client[n.invoice] === c && book.currency[n.invoice] === p.currency)
       .reduce((s, n) => s + book.open[n.invoice]!, 0);
-    const fits = total > 0 && p.amount >= total - ctx.tolerance;
+    const fits = total > 0 && p.amount <= total && p.amount >= total - ctx.tolerance;
     addScore(scores, c, !fits ? REFERENCE_EVIDENCE.unfit : sure ? REFERENCE_EVIDENCE.strong : REFERENCE_EVIDENCE.ocr);
   } else if (strongClients.size > 1) {
     for (const c of strongClients.keys()) addScore(scores, c, REFERENCE_EVIDENCE.severalClients);
   } else if (weakClients.size === 1) {
     addScore(scores, [...weakClients][0]!, REFERENCE_EVIDENCE.weak);
   }
-  // The amount helps only while nobody is certain yet: it must not lift a runner-up into a tie.
+  // The amount helps only while nobody is certain yet, and only when it tells the candidates apart.
+  if (leadsCertainly(scores)) return scores;
   let best = 0;
   for (const s of scores.values()) best = Math.max(best, s);
-  if (best < CERTAIN) {
-    for (const [c, s] of [...scores]) {
-      if (s >= SUGGEST_MIN && book.openFor(c, p.currency).some((i) => book.open[i] === p.amount)) addScore(scores, c, AMOUNT_EVIDENCE);
-    }
+  const hasAmount = (c: number) => book.openFor(c, p.currency).some((i) => book.open[i] === p.amount);
+  let fitting = -1;
+  for (const [c, s] of scores) {
+    if (s < SUGGEST_MIN || !hasAmount(c)) continue;
+    if (fitting >= 0) return scores; // several likely clients have it
+    fitting = c;
+  }
+  if (fitting >= 0) addScore(scores, fitting, AMOUNT_EVIDENCE.candidate);
+  else if (best < SUGGEST_MIN && p.amount % WHOLE_HUNDREDS !== 0) {
+    const only = book.onlyClientWithOpenAmount(p.currency, p.amount);
+    if (only !== null) addScore(scores, only, AMOUNT_EVIDENCE.book);
   }
   return scores;
 }

@@ -23,6 +23,12 @@ export const MAX_TOLERANCE_GROUP = 3;
  */
 export const TOLERANCE_CONTROL = 3;
 
+/** A shortfall written off under the tolerance may be at most this share of the invoices it pays. */
+export const MAX_FEE_SHARE = 0.1;
+
+/** Rule 5 needs the client given, or identified at least this surely (the client's own email). */
+export const RULE5_MIN_CLIENT_CONFIDENCE = 0.95;
+
 const round3 = (n: number) => Math.round(n * 1000) / 1000;
 type WriteOff = { invoice: number; amount: number };
 
@@ -41,6 +47,7 @@ class ClientPaymentRules {
 
   decide(): Decision {
     const { p, book } = this;
+    if (p.named.length === 0) return this.amountRules(book.openFor(p.client, p.currency));
     const own = p.named.filter((n) => book.client[n.invoice] === p.client);
     const others = p.named.filter((n) => book.client[n.invoice] !== p.client && n.strong);
     if (own.length === 0 && others.length > 0) return this.otherClientsInvoices(others);
@@ -137,16 +144,28 @@ class ClientPaymentRules {
     if (open.length === 0) return exception(book.hasOpenInOtherCurrency(p.client, p.currency) ? 'currency_mismatch' : 'no_open_invoices');
     if (p.untrusted) return this.untrustedReference(open, p.untrusted, p.mentionedKeys, []);
     if (p.onAccount) return this.oldestFirst(open);
+    // Rule 2 without the group search: the oldest invoice of exactly the amount (what the search
+    // would return for a group of one), and whether another has it too.
+    let first = -1;
+    let several = false;
+    for (const i of open) {
+      if (book.open[i] !== p.amount) continue;
+      if (first < 0) first = i;
+      else {
+        several = true;
+        break;
+      }
+    }
+    if (first >= 0) {
+      const confidence = this.conf(several ? RULE_CONFIDENCE.exactAmountOldestOfSeveral : RULE_CONFIDENCE.exactAmount);
+      return this.apply([{ invoice: first, amount: p.amount, rule: 'exact_amount', confidence }]);
+    }
     const amounts = open.map((i) => book.open[i]!);
     const members = (m: number[]) => m.map((k) => open[k]!);
-    const exact = findInvoiceGroup(amounts, p.amount, p.amount, budget);
+    const exact = findInvoiceGroup(amounts, p.amount, p.amount, budget, 2);
     if (exact.kind === 'found') {
       const size = exact.members.length;
       const group = members(exact.members);
-      if (size === 1) {
-        const several = open.some((j) => j !== group[0] && book.open[j] === p.amount);
-        return this.apply([{ invoice: group[0]!, amount: p.amount, rule: 'exact_amount', confidence: this.conf(several ? RULE_CONFIDENCE.exactAmountOldestOfSeveral : RULE_CONFIDENCE.exactAmount) }]);
-      }
       const a = p.amount;
       if (isCrowded(amounts, a - EXACT_CONTROL_WIDTH, a - 1, size, budget) || isCrowded(amounts, a + 1, a + EXACT_CONTROL_WIDTH, size, budget)) {
         return exception('ambiguous_match', [this.suggest(group, 0.4)]);
@@ -175,9 +194,14 @@ class ClientPaymentRules {
     return this.oldestFirst(open);
   }
 
-  /** Rule 5: fund the oldest invoices fully while the money lasts; the rest is the client's credit. */
+  /**
+   * Rule 5: fund the oldest invoices fully while the money lasts; the rest is the client's credit.
+   * Only for a client the payment came with, or one identified beyond doubt: rule 5 is a policy, not
+   * a match, so nothing in the amount confirms an identification made from a name or a domain.
+   */
   private oldestFirst(open: readonly number[]): Decision {
     const { p, book } = this;
+    if (p.clientConfidence < RULE5_MIN_CLIENT_CONFIDENCE) return exception('uncertain_client', [this.suggest(open.slice(0, 5), 0.5)]);
     let left = p.amount;
     const allocations: PlannedAllocation[] = [];
     for (const i of open) {
@@ -190,12 +214,16 @@ class ClientPaymentRules {
 
   /**
    * Funds the invoices and writes off the shortfall on the newest one that is larger than it (so every
-   * allocation stays positive); null when none is (tiny invoices under a large tolerance).
+   * allocation stays positive); null when none is (tiny invoices under a large tolerance), or when
+   * the shortfall is more than a tenth of the invoices: a bank takes a fee from a payment, it does
+   * not take a fifth of it, so $18 toward a $40 remainder is a partial payment, not a $22 fee.
    */
   private withTolerance(invoices: number[]): Decision | null {
     const { p, book } = this;
     const sorted = [...invoices].sort((a, b) => a - b);
-    const shortfall = sorted.reduce((s, i) => s + book.open[i]!, 0) - p.amount;
+    const total = sorted.reduce((s, i) => s + book.open[i]!, 0);
+    const shortfall = total - p.amount;
+    if (shortfall > MAX_FEE_SHARE * total) return null;
     const target = sorted.findLast((i) => book.open[i]! > shortfall);
     if (target === undefined) return null;
     const confidence = this.conf(RULE_CONFIDENCE.tolerance);

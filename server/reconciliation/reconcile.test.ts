@@ -67,6 +67,8 @@ describe('rules 2–5: by amount, for a known client', () => {
     { why: 'rule 3: equal amounts inside a group are taken oldest first', data: input([inv('a', 'c1', '1', 500, 1), inv('b', 'c1', '2', 500, 2), inv('c', 'c1', '3', 700, 3)], [pay(1_200)]), allocations: [['a', 500, 'group'], ['c', 700, 'group']] },
     { why: 'rule 4: an underpayment within tolerance, difference written off', data: input(three, [pay(29_980)], 25), allocations: [['i1044', 29_980, 'tolerance']], writeOffs: [['i1044', 20]] },
     { why: 'rule 4: a group short by a fee within tolerance', data: input(three, [pay(79_975)], 25), allocations: [['i1043', 50_000, 'tolerance'], ['i1044', 29_975, 'tolerance']], writeOffs: [['i1044', 25]] },
+    { why: 'rule 4 is for bank fees: a shortfall over a tenth of the invoice is a partial payment, not a write-off', data: input([inv('r', 'c1', '1', 4_000, 1)], [pay(1_851)], 2_500), credit: 1_851 },
+    { why: 'rule 4 at a tenth exactly still writes off', data: input([inv('r', 'c1', '1', 25_000, 1)], [pay(22_500)], 2_500), allocations: [['r', 22_500, 'tolerance']], writeOffs: [['r', 2_500]] },
     { why: 'rule 5: oldest invoices fully funded, the rest to credit', data: input(three, [pay(60_000)]), allocations: [['i1043', 50_000, 'oldest_first']], credit: 10_000, confidence: [0.7] },
     { why: 'rule 5: less than the oldest invoice all goes to credit', data: input(three, [pay(1_000)]), credit: 1_000 },
     { why: 'an "on account" memo goes to rule 5 even when an invoice has the amount', data: input(three, [pay(30_000, { reference: 'Payment on account' })]), credit: 30_000 },

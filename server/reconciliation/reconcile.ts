@@ -9,7 +9,7 @@
 // exception allocates nothing. Validate input with `reconcileInputSchema` first; the engine trusts it.
 import { ClientDirectory } from './identify-client';
 import { InvoiceBook } from './invoice-book';
-import { matchPayment, type MatchContext } from './match-payment';
+import { matchPayment, type MatchContext, type PaymentFacts } from './match-payment';
 import type { AllocationRule } from './decision';
 import type { ExceptionReason } from './exception-reasons';
 import type { ReconcileInput } from './reconcile-input';
@@ -74,26 +74,32 @@ export function reconcile(input: ReconcileInput): ReconcileOutput {
   const clientKeys = clients.map((c) => String(c.id));
   const clientIndex = new Map(clientKeys.map((k, i) => [k, i]));
   const book = new InvoiceBook(input.invoices, clientIndex);
-  const directory = new ClientDirectory(clients.map((c) => ({ name: c.name, email: c.email ?? null })));
-  const ctx: MatchContext = { book, directory, clientKeys, tolerance: input.settings.underpayment_tolerance };
-  const payments = input.payments
-    .map((p) => ({ p, at: Date.parse(p.received_at), key: String(p.id) }))
-    .sort((a, b) => a.at - b.at || compareIds(a.key, b.key));
+  // Built on the first payment that comes without a client: many calls have none.
+  let directory: ClientDirectory | null = null;
+  const lookUpClients = () => (directory ??= new ClientDirectory(clients.map((c) => ({ name: c.name, email: c.email ?? null }))));
+  const ctx: MatchContext = { book, directory: lookUpClients, clientKeys, tolerance: input.settings.underpayment_tolerance };
+  const payments = input.payments;
+  const receivedAt = new Float64Array(payments.length);
+  const paymentKeys = new Array<string>(payments.length);
+  for (let k = 0; k < payments.length; k++) {
+    receivedAt[k] = Date.parse(payments[k]!.received_at);
+    paymentKeys[k] = String(payments[k]!.id);
+  }
+  const order = Array.from({ length: payments.length }, (_, k) => k);
+  order.sort((a, b) => receivedAt[a]! - receivedAt[b]! || compareIds(paymentKeys[a]!, paymentKeys[b]!));
 
   const out: ReconcileOutput = { allocations: [], credits: [], write_offs: [], exceptions: [] };
   const invoiceId = (i: number) => book.invoices[i]!.id;
-  for (const { p } of payments) {
-    const decision = matchPayment(
-      {
-        client: p.client_id === null ? null : clientIndex.get(String(p.client_id))!,
-        payerName: p.payer_name ?? null,
-        payerEmail: p.payer_email ?? null,
-        currency: p.currency.toUpperCase(),
-        amount: p.amount,
-        reference: p.reference ?? null,
-      },
-      ctx,
-    );
+  const facts: PaymentFacts = { client: null, payerName: null, payerEmail: null, currency: '', amount: 0, reference: null };
+  for (const k of order) {
+    const p = payments[k]!;
+    facts.client = p.client_id === null ? null : clientIndex.get(String(p.client_id))!;
+    facts.payerName = p.payer_name ?? null;
+    facts.payerEmail = p.payer_email ?? null;
+    facts.currency = p.currency.length === 3 && p.currency === p.currency.toUpperCase() ? p.currency : p.currency.toUpperCase();
+    facts.amount = p.amount;
+    facts.reference = p.reference ?? null;
+    const decision = matchPayment(facts, ctx);
     if (decision.kind === 'exception') {
       out.exceptions.push({
         payment_id: p.id,
