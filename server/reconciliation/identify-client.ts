@@ -172,8 +172,13 @@ export class ClientDirectory {
     });
   }
 
-  /** Client index → score from the payer's name and email alone (only clients with a signal). */
-  candidates(payer: Payer): Map<number, number> {
+  /**
+   * Client index → score from the payer's name and email alone (only clients with a signal).
+   * `relatives`, when given, receives the clients whose name begins like the payer's but is too
+   * different to score ("CONTOSO" against "Contoso Dental Group"): not evidence for them, but a
+   * reason not to read a fitting amount as evidence for a look-alike.
+   */
+  candidates(payer: Payer, relatives?: number[]): Map<number, number> {
     const scores = new Map<number, number>();
     const add = (i: number, s: number) => scores.set(i, combineScores(scores.get(i) ?? 0, s));
     const email = normalizeEmail(payer.email);
@@ -186,11 +191,11 @@ export class ClientDirectory {
         add(i, sameDomain.length === 1 ? CLIENT_SIGNALS.domain : CLIENT_SIGNALS.sharedDomain);
       }
     }
-    if (payer.name) this.nameSignals(payer.name, add);
+    if (payer.name) this.nameSignals(payer.name, add, relatives);
     return scores;
   }
 
-  private nameSignals(name: string, add: (i: number, s: number) => void): void {
+  private nameSignals(name: string, add: (i: number, s: number) => void, relatives?: number[]): void {
     const normalized = normalizePayerName(name);
     const printed = printedName(name);
     if (!normalized || !printed) return;
@@ -221,6 +226,7 @@ export class ClientDirectory {
       tokens ??= tokensOf(normalized);
       const s = tokenSimilarity(tokens, this.tokens[i]!);
       if (s >= CLIENT_SIGNALS.similarNameMin) add(i, CLIENT_SIGNALS.similarNameWeight * s);
+      else if (s > 0) relatives?.push(i);
     }
   }
 }

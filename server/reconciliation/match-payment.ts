@@ -87,7 +87,8 @@ function addScore(scores: Map<number, number>, client: number, score: number): v
 /** Scores for who paid: payer name and email, invoice numbers in the reference, a fitting amount. */
 function scorePayer(p: PaymentFacts, mentions: Mentions, ctx: MatchContext): Map<number, number> {
   const { book } = ctx;
-  const scores = ctx.directory().candidates({ name: p.payerName, email: p.payerEmail });
+  const relatives: number[] = [];
+  const scores = ctx.directory().candidates({ name: p.payerName, email: p.payerEmail }, relatives);
   const strongClients = new Map<number, boolean>(); // client → named by a sure mention
   const weakClients = new Set<number>();
   for (const n of mentions.named) {
@@ -118,13 +119,23 @@ function scorePayer(p: PaymentFacts, mentions: Mentions, ctx: MatchContext): Map
     if (fitting >= 0) return scores; // several likely clients have it
     fitting = c;
   }
+  // A look-alike client with the same amount open makes the amount no evidence either.
+  if (fitting >= 0 && relatives.some((c) => c !== fitting && hasAmount(c))) return scores;
   if (fitting >= 0) addScore(scores, fitting, AMOUNT_EVIDENCE.candidate);
-  else if (best < SUGGEST_MIN && p.amount % WHOLE_HUNDREDS !== 0) {
+  else if (best < SUGGEST_MIN && p.amount % WHOLE_HUNDREDS !== 0 && !namesACompany(p.payerName)) {
     const only = book.onlyClientWithOpenAmount(p.currency, p.amount);
     if (only !== null) addScore(scores, only, AMOUNT_EVIDENCE.book);
   }
   return scores;
 }
+
+const COMPANY_WORDS = /(?:^|[^a-z])(?:llc|l\.l\.c|inc|ltd|corp|corporation|company|holdings|group|gmbh|plc|llp|lp|pllc)(?:[^a-z]|$)/i;
+
+/**
+ * A payer name with a company's legal or group word ("ZYX HOLDINGS LLC") that matched no client is a
+ * company Settle does not know: a unique amount is then no evidence that one of our clients paid.
+ */
+export const namesACompany = (name: string | null) => name !== null && COMPANY_WORDS.test(name);
 
 /** Decides one payment against the book as it stands. Never changes the book. */
 export function matchPayment(p: PaymentFacts, ctx: MatchContext): Decision {

@@ -55,6 +55,28 @@ describe('who paid: evidence that separates clients', () => {
     expect(applied(input(twinBook, [anon(62_500, { payer_name: 'Harbor Dental' })], 0, twins))).toEqual({ exceptions: [], allocations: [['a2', 62_500, 'exact_amount']] });
   });
 
+  it('an amount a longer look-alike name also has open is no evidence: "Contoso" for Contoso Dental or Contoso Dental Group', () => {
+    const looks: ReconcileInput['clients'] = [
+      { id: 'd1', name: 'Contoso Dental', email: null },
+      { id: 'd2', name: 'Contoso Dental Group', email: null },
+    ];
+    const book = [inv('b1', 'd1', 'INV-1002', 25_000, 1), inv('b2', 'd2', 'INV-2001', 25_000, 2)];
+    const out = reconcile(input(book, [anon(25_000, { payer_name: 'Contoso' })], 0, looks));
+    expect(out.allocations).toEqual([]);
+    expect(out.exceptions[0]!.reason).toBe('uncertain_client');
+    expect(out.exceptions[0]!.suggestions.map((s) => s.client_id)).toEqual(expect.arrayContaining(['d1', 'd2']));
+    // Alone, the same amount still tells it: only Contoso Dental has it open.
+    expect(applied(input(book.slice(0, 1), [anon(25_000, { payer_name: 'Contoso' })], 0, looks)).allocations).toEqual([['b1', 25_000, 'exact_amount']]);
+  });
+
+  it('a unique amount names an anonymous person who paid, not a company that matches no client', () => {
+    const book = [inv('u1', 'd1', 'INV-1003', 18_012, 1)];
+    const looks: ReconcileInput['clients'] = [{ id: 'd1', name: 'Contoso Dental', email: null }];
+    expect(applied(input(book, [anon(18_012, { payer_name: 'Jane Doe' })], 0, looks)).allocations).toEqual([['u1', 18_012, 'exact_amount']]);
+    expect(applied(input(book, [anon(18_012, { payer_name: 'ZYX HOLDINGS LLC' })], 0, looks)).exceptions).toEqual(['unknown_client']);
+    expect(applied(input(book, [anon(18_012, { payer_name: 'Fabrikam, Inc.' })], 0, looks)).exceptions).toEqual(['unknown_client']);
+  });
+
   it('an amount both same-named clients have open leaves it to a person', () => {
     const both = [...twinBook, inv('a4', 'h2', 'INV-2004', 49_500, 4)];
     expect(applied(input(both, [anon(49_500, { payer_name: 'Harbor Dental' })], 0, twins)).exceptions).toEqual(['ambiguous_client']);
