@@ -126,7 +126,14 @@ export function planInvoice(p: { invoice: PlanInvoice; client: ClientFacts; atte
     return { state: 'retry_scheduled', nextChargeOn: retryOn, note: `Autopay tries again on ${retryOn}.` };
   }
   const runPassed = localTime(now, settings.timezone) >= settings.runAt;
-  const note = dueOn > today ? `Autopay charges it on its due date, ${dueOn}, after ${settings.runAt}.` : runPassed ? 'Due: autopay charges it at the next run.' : `Due today: autopay charges it after ${settings.runAt}.`;
+  const note =
+    dueOn > today
+      ? `Autopay charges it on its due date, ${dueOn}, after ${settings.runAt}.`
+      : invoice.due_date < today
+        ? 'Past due: autopay charges it at the next run.'
+        : runPassed
+          ? 'Due today: autopay charges it at the next run.'
+          : `Due today: autopay charges it after ${settings.runAt}.`;
   return { state: 'scheduled', nextChargeOn: dueOn, note };
 }
 

@@ -64,6 +64,8 @@ export interface AttemptView {
 export interface InvoiceAutopayView {
   invoice: { id: string; number: string; clientId: string; status: string; amountRemaining: number; currency: string; dueDate: string };
   skipped: { at: string; by: string | null; reason: string | null } | null;
+  /** The client's autopay method (what charge now charges). */
+  method: string | null;
   plan: InvoicePlan;
   actions: { chargeNow: { allowed: boolean; reason: string | null }; skip: boolean; unskip: boolean };
   attempts: AttemptView[];
@@ -235,6 +237,7 @@ export async function getInvoiceAutopay(ctx: AppContext, scope: InstallationScop
   return {
     invoice: { id: inv.id, number: inv.number, clientId: inv.client_id, status: inv.status, amountRemaining: inv.amount_remaining, currency: inv.currency, dueDate: inv.due_date },
     skipped: inv.autopay_skipped_at ? { at: inv.autopay_skipped_at.toISOString(), by: skippedBy?.name ?? skippedBy?.email ?? null, reason: inv.autopay_skip_reason } : null,
+    method: client!.method?.label ?? null,
     plan,
     actions: {
       chargeNow: chargeNowRefusal(inv, client!, plan, settings) ?? { allowed: true, reason: null },
