@@ -12,7 +12,7 @@ import { AppError } from '../../http/app-error';
 import type { AppContext } from '../../http/context';
 import { getInstallationSettings } from '../../installations/installation-settings';
 import { chargeInvoice, type AutopayCandidate, type ChargeOutcome } from '../charge-invoice';
-import { invoicesWithPendingPayment, loadClientFacts, PAYABLE, planInvoice } from './autopay-plan';
+import { invoicesWithPendingPayment, loadClientFacts, PAYABLE, planInvoice, type PlanAttempt } from './autopay-plan';
 import { chargeNowRefusal, getClientAutopay, getInvoiceAutopay, type ClientAutopayView, type InvoiceAutopayView, type InvoiceRow } from './autopay-views';
 
 export interface ActionMeta {
@@ -32,9 +32,9 @@ async function invoiceFacts(scope: InstallationScope, invoiceId: string, lock = 
 }
 
 /** The next attempt of this invoice and when its failure series began (as selectDueInvoices computes them). */
-async function nextAttempt(scope: InstallationScope, invoiceId: string): Promise<{ attemptNo: number; firstFailureAt: Date | null; attempts: Array<{ status: string; next_retry_at: Date | null }> }> {
-  const attempts = (await scope.from('charge_attempts').where({ invoice_id: invoiceId }).orderBy('attempt_no').select('attempt_no', 'status', 'next_retry_at', 'updated_at')) as Array<{
-    attempt_no: number; status: string; next_retry_at: Date | null; updated_at: Date;
+async function nextAttempt(scope: InstallationScope, invoiceId: string): Promise<{ attemptNo: number; firstFailureAt: Date | null; attempts: PlanAttempt[] }> {
+  const attempts = (await scope.from('charge_attempts').where({ invoice_id: invoiceId }).orderBy('attempt_no').select('attempt_no', 'status', 'next_retry_at', 'updated_at', 'failure_code', 'decline_code')) as Array<{
+    attempt_no: number; status: string; next_retry_at: Date | null; updated_at: Date; failure_code: string | null; decline_code: string | null;
   }>;
   const last = attempts[attempts.length - 1];
   let firstFailureAt: Date | null = null;

@@ -74,6 +74,8 @@ export interface PlanInvoice {
 export interface PlanAttempt {
   status: string;
   next_retry_at: Date | null;
+  failure_code?: string | null;
+  decline_code?: string | null;
 }
 
 /** Why a method cannot carry autopay now, in a sentence, or null when it can. */
@@ -118,7 +120,8 @@ export function planInvoice(p: { invoice: PlanInvoice; client: ClientFacts; atte
   const dueOn = later(invoice.due_date, today);
   if (last && (last.status === 'failed' || last.status === 'requires_action')) {
     if (!last.next_retry_at) {
-      return last.status === 'requires_action'
+      const authentication = last.status === 'requires_action' || last.failure_code === 'authentication_required' || last.decline_code === 'authentication_required';
+      return authentication
         ? none('needs_authentication', 'The cardholder must confirm the payment in the billing portal; autopay does not retry it.')
         : none('stopped', 'Autopay stopped after the last decline; ask the client for another card or bank account, or charge now.');
     }

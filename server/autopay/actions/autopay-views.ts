@@ -93,7 +93,7 @@ const INVOICE_FIELDS = ['id', 'number', 'client_id', 'status', 'amount_remaining
 async function attemptsByInvoice(scope: InstallationScope, ids: readonly string[]): Promise<Map<string, PlanAttempt[]>> {
   const out = new Map<string, PlanAttempt[]>();
   if (!ids.length) return out;
-  const rows = (await scope.from('charge_attempts').whereIn('invoice_id', ids).orderBy([{ column: 'invoice_id' }, { column: 'attempt_no' }]).select('invoice_id', 'status', 'next_retry_at')) as Array<PlanAttempt & { invoice_id: string }>;
+  const rows = (await scope.from('charge_attempts').whereIn('invoice_id', ids).orderBy([{ column: 'invoice_id' }, { column: 'attempt_no' }]).select('invoice_id', 'status', 'next_retry_at', 'failure_code', 'decline_code')) as Array<PlanAttempt & { invoice_id: string }>;
   for (const r of rows) out.set(r.invoice_id, [...(out.get(r.invoice_id) ?? []), r]);
   return out;
 }
