@@ -190,6 +190,10 @@ describe('skip an invoice', () => {
     expect((await agent.post(`/api/app/invoices/${skipped.id}/autopay/skip`, {})).status).toBe(200);
     expect(await audits('autopay.invoice_skipped', skipped.id)).toEqual([{ actor_type: 'staff', actor_label: tech.email, details: { reason: 'Disputed line item, waiting for the PSA credit note' } }]);
 
+    // The client's portal (and so the upcoming-charge email) no longer lists it as scheduled.
+    const portal = (await p.agent.get('/api/portal/autopay')).body.autopay.scheduled as Array<{ invoiceId: string; willCharge: boolean; reason: string | null }>;
+    expect(portal.find((s) => s.invoiceId === skipped.id)).toMatchObject({ willCharge: false, reason: expect.stringContaining('set this invoice aside from autopay') });
+    expect(portal.find((s) => s.invoiceId === charged.id)).toMatchObject({ willCharge: true });
     const status = (await agent.get(`/api/app/clients/${p.client.id}/autopay`)).body.autopay;
     expect(status.upcoming.find((u: { invoiceId: string }) => u.invoiceId === skipped.id)).toMatchObject({ state: 'skipped' });
     expect(await runAutopay(ctx(), p.inst.id)).toMatchObject({ candidates: 1, succeeded: 1 });
