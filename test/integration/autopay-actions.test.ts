@@ -235,6 +235,8 @@ describe('pause and resume', () => {
     await agent.post(`/api/app/clients/${p.client.id}/autopay/pause`, { reason: 'Another reason' });
     expect(await audits('autopay.paused', p.client.id)).toEqual([{ actor_type: 'staff', actor_label: tech.email, details: { cause: 'technician', reason: 'Contract renewal under review.' } }]);
     expect((await p.agent.get('/api/portal/autopay')).body.autopay.pausedReason).toBe('Contract renewal under review.');
+    // The notice at the top of the client page says who paused it and how to undo it.
+    expect((await agent.get(`/api/app/clients/${p.client.id}/autopay-pause`)).body.pause).toMatchObject({ reason: 'Contract renewal under review.', nextStep: expect.stringMatching(new RegExp(`^${tech.email.replace(/[.]/g, '\\.')} paused autopay\\. Resume it from the Autopay card`)) });
 
     expect(await runAutopay(ctx(), p.inst.id)).toMatchObject({ candidates: 0 });
     expect(await intentsFor(p, inv.id)).toHaveLength(0);
