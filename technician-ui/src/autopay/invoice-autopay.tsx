@@ -89,8 +89,9 @@ function Plan({ view }: { view: InvoiceAutopayView }) {
     <div className="autopay-plan">
       <PlanBadge state={view.plan.state} />
       <span className="autopay-plan__note">
-        {view.plan.note.replace(/\d{4}-\d{2}-\d{2}/g, (d) => formatDate(d))}
-        {view.skipped && ` Skipped ${formatTimestamp(view.skipped.at)}${view.skipped.by ? ` by ${view.skipped.by}` : ''}${view.skipped.reason ? `: “${view.skipped.reason}”` : '.'}`}
+        {view.plan.state === 'skipped' && view.skipped
+          ? `Autopay leaves this invoice alone: skipped ${formatTimestamp(view.skipped.at)}${view.skipped.by ? ` by ${view.skipped.by}` : ''}${view.skipped.reason ? ` — “${view.skipped.reason}”` : '.'}`
+          : view.plan.note.replace(/\d{4}-\d{2}-\d{2}/g, (d) => formatDate(d))}
       </span>
     </div>
   );
