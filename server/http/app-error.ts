@@ -92,6 +92,9 @@ export const ERROR_STATUS = {
   RECEIPT_NO_RECIPIENT: 422,
   SETUP_LINK_INVALID: 404,
   CONTACT_NOT_FOUND: 404,
+  // Autopay actions (issue 6)
+  AUTOPAY_NOT_ENABLED: 409,
+  AUTOPAY_AMOUNT_ABOVE_MAXIMUM: 409,
   SERVICE_SHUTTING_DOWN: 503,
   INTERNAL_ERROR: 500,
 } as const;
@@ -202,6 +205,8 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   RECEIPT_NO_RECIPIENT: 'This client has no billing email or portal user to send the receipt to. Enter an address.',
   SETUP_LINK_INVALID: 'This setup link is not valid. It may have expired or been used already; ask your provider for a new one.',
   CONTACT_NOT_FOUND: 'Contact not found.',
+  AUTOPAY_NOT_ENABLED: 'Autopay is off for this client.',
+  AUTOPAY_AMOUNT_ABOVE_MAXIMUM: 'This is above the maximum amount the client authorized for automatic charges.',
   SERVICE_SHUTTING_DOWN: 'The server is restarting. Try again in a moment.',
   INTERNAL_ERROR: 'Something went wrong on our side. Try again, and contact support if it keeps happening.',
 };
