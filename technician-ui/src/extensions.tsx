@@ -20,6 +20,8 @@ export interface ClientExtensionProps {
 
 export interface InvoiceExtensionProps {
   invoice: InvoiceDetailView['invoice'];
+  /** Load the invoice page again (its payments, allocations and history) after an action. */
+  onChanged?: () => void;
 }
 
 export interface Extension<P> {

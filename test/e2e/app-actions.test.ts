@@ -57,7 +57,7 @@ describe.skipIf(!chromiumAvailable)('technician actions in the browser', { timeo
     await page.getByRole('heading', { level: 1, name: 'Proseware Dental' }).waitFor();
     const row = page.getByRole('region', { name: 'Payments' }).getByRole('row').filter({ hasText: '$315.00' });
     await row.getByText('Processing').waitFor();
-    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Live updates' }).waitFor();
     await page.evaluate(() => ((window as unknown as { marker: string }).marker = 'same page'));
     await screenshot('app-live-1-processing');
 

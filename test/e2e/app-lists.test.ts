@@ -45,7 +45,7 @@ describe.skipIf(!chromiumAvailable)('technician lists in the browser', { timeout
     await page.locator('.chart canvas').waitFor(); // the chart chunk loaded
     await page.getByRole('link', { name: /collected in the last 30 days/ }).waitFor();
     await page.getByRole('table', { name: /Money collected per day/ }).count(); // visually hidden, present
-    expect(await page.getByRole('status').filter({ hasText: 'Live' }).count()).toBe(1);
+    expect(await page.getByRole('status').filter({ hasText: 'Live updates' }).count()).toBe(1);
     await screenshot('app-dashboard');
 
     // 90 days: another request, the same page.

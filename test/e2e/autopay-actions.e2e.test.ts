@@ -137,6 +137,8 @@ describe.skipIf(!chromiumAvailable)('autopay in the technician UI', () => {
     await failedSection.getByText(/Next retry /).waitFor();
     const retryAt = (await knex()('charge_attempts').where({ invoice_id: failing.id }).first('next_retry_at'))!.next_retry_at as Date;
     expect(Math.round((retryAt.getTime() - Date.now()) / 86_400_000)).toBe(3);
+    // The rest of the invoice page follows the action: the failed payment is listed, not "No payments yet".
+    await page.getByRole('region', { name: 'Payments for this invoice' }).getByText('$99.00').waitFor();
     await screenshot(page, '07-invoice-declined');
 
     expect(consoleErrors).toEqual([]);

@@ -143,7 +143,7 @@ function outcomeNotice(outcome: string, view: InvoiceAutopayView): { tone: 'succ
 }
 
 /** Invoice header buttons: Charge now, Skip / Unskip autopay. */
-export function InvoiceAutopayActions({ invoice }: InvoiceExtensionProps) {
+export function InvoiceAutopayActions({ invoice, onChanged }: InvoiceExtensionProps) {
   const { data } = useInvoiceAutopay(invoice.id);
   const reasonId = useId();
   const [dialog, setDialog] = useState<'charge' | 'skip' | null>(null);
@@ -164,6 +164,7 @@ export function InvoiceAutopayActions({ invoice }: InvoiceExtensionProps) {
       setDialog(null);
       setReason('');
       autopayChanged();
+      onChanged?.();
     } catch (err) {
       setError(describeError(err));
     } finally {

@@ -42,7 +42,7 @@ function Section({ id, title, children }: { id: string; title: string; children:
   );
 }
 
-function Body({ data }: { data: InvoiceDetailView }) {
+function Body({ data, onChanged }: { data: InvoiceDetailView; onChanged: () => void }) {
   const { invoice } = data;
   const money = (n: number) => formatMoney(n, invoice.currency);
   const payable = (invoice.status === 'open' || invoice.status === 'partially_paid') && invoice.total > 0;
@@ -65,7 +65,7 @@ function Body({ data }: { data: InvoiceDetailView }) {
           <>
             {payable && <PaymentLinkButton invoiceId={invoice.id} invoiceNumber={invoice.number} />}
             {INVOICE_ACTIONS.map(({ id, Component }) => (
-              <Component key={id} invoice={invoice} />
+              <Component key={id} invoice={invoice} onChanged={onChanged} />
             ))}
           </>
         }
@@ -78,7 +78,7 @@ function Body({ data }: { data: InvoiceDetailView }) {
 
       {INVOICE_SECTIONS.map(({ id, title, Component }) => (
         <Section key={id} id={`section-${id}`} title={title}>
-          <Component invoice={invoice} />
+          <Component invoice={invoice} onChanged={onChanged} />
         </Section>
       ))}
 
@@ -222,7 +222,7 @@ export function InvoicePage() {
   return (
     <>
       <title>{`Invoice ${data.invoice.number} · Settle`}</title>
-      <Body data={data} />
+      <Body data={data} onChanged={resource.reload} />
     </>
   );
 }

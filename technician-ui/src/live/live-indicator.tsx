@@ -1,10 +1,10 @@
 import { useLiveStatus } from './live-context';
 import './live.css';
 
-/** "Live" in the top bar while updates stream in; says so when they stopped (reload to be sure). */
+/** "Live updates" in the top bar while updates stream in; says so when they stopped (reload to be sure). */
 export function LiveIndicator() {
   const status = useLiveStatus();
-  const label = status === 'live' ? 'Live' : status === 'connecting' ? 'Connecting…' : 'Not live';
+  const label = status === 'live' ? 'Live updates' : status === 'connecting' ? 'Connecting…' : 'Updates stopped';
   const title =
     status === 'live'
       ? 'Payment and invoice statuses update on their own'
