@@ -6,6 +6,7 @@ import { AppError } from '../http/app-error';
 import type { AppContext } from '../http/context';
 import { getStripeConfig, type StripeConfigView } from '../portal-payments/stripe-config';
 import { AUTHORIZATION_CHANNELS, CHANNEL_WORDS, STAFF_AUTHORIZATION_VERSION, staffAuthorizationText, type AuthorizationChannel } from './authorization-texts';
+import { autopayTextFor } from './staff-autopay';
 import { loadMappedClient } from './staff-setup';
 
 export interface AddMethodOptions {
@@ -16,6 +17,8 @@ export interface AddMethodOptions {
   channels: Array<{ id: AuthorizationChannel; words: string }>;
   card: { offered: boolean; authorizationText: string };
   usBankAccount: { offered: boolean; unavailableReason: string | null; authorizationText: string };
+  /** What the technician confirms when turning autopay on for the client. */
+  autopayText: string;
 }
 
 export async function addMethodOptions(ctx: AppContext, scope: InstallationScope, clientId: string): Promise<AddMethodOptions> {
@@ -38,5 +41,6 @@ export async function addMethodOptions(ctx: AppContext, scope: InstallationScope
       unavailableReason: stripe.methods.usBankAccountUnavailableReason,
       authorizationText: staffAuthorizationText('us_bank_account', inst.name, client.name),
     },
+    autopayText: await autopayTextFor(scope, client.name),
   };
 }

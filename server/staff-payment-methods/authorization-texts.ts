@@ -38,3 +38,13 @@ export function staffAuthorizationText(type: PaymentMethodType, mspName: string,
     `removing the bank account in ${mspName}'s billing portal or by notifying ${mspName} with 30 (thirty) days notice.`
   );
 }
+
+/** Autopay turned on by a technician for the client (the portal's own wording is first-person). */
+export function staffAutopayText(mspName: string, clientName: string, limit: string | null): string {
+  return (
+    `${clientName} authorizes ${mspName} to charge the payment method chosen here, on or after each invoice's due date, ` +
+    `for the amount remaining on every invoice ${mspName} issues to ${clientName}, until ${clientName} turns autopay off ` +
+    `in ${mspName}'s billing portal or asks ${mspName} to.${limit ? ` Invoices above ${limit} are never charged automatically.` : ''} ` +
+    `Bank debits can take up to 4 business days to complete.`
+  );
+}

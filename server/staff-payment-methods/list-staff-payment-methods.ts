@@ -8,6 +8,7 @@ import { AppError } from '../http/app-error';
 import { listPaymentMethods } from '../portal-payment-methods/list-payment-methods';
 import type { PaymentMethodView } from '../portal-payment-methods/payment-method-view';
 import type { AuthorizationChannel } from './authorization-texts';
+import { staffAutopayView, type StaffAutopayView } from './staff-autopay';
 
 export interface EnteredBy {
   kind: 'client' | 'technician' | 'sync';
@@ -36,10 +37,11 @@ interface EntryRow {
   portal_name: string | null;
 }
 
-export async function listStaffPaymentMethods(scope: InstallationScope, clientId: string, clock: Clock): Promise<{ methods: StaffPaymentMethodView[] }> {
+export async function listStaffPaymentMethods(scope: InstallationScope, clientId: string, clock: Clock): Promise<{ methods: StaffPaymentMethodView[]; autopay: StaffAutopayView }> {
   if (!(await scope.from('clients').where({ id: clientId }).first('id'))) throw new AppError('CLIENT_NOT_FOUND');
   const { methods } = await listPaymentMethods(scope.forClient(clientId), clock);
-  if (methods.length === 0) return { methods: [] };
+  const autopay = await staffAutopayView(scope, clientId);
+  if (methods.length === 0) return { methods: [], autopay };
   const rows = (await scope
     .from('payment_methods')
     .leftJoin('staff_users as s', (j) => j.on('s.installation_id', 'payment_methods.installation_id').andOn('s.id', 'payment_methods.added_by_id').andOnVal('payment_methods.added_by_kind', 'technician'))
@@ -61,6 +63,7 @@ export async function listStaffPaymentMethods(scope: InstallationScope, clientId
     )) as EntryRow[];
   const byId = new Map(rows.map((r) => [r.id, r]));
   return {
+    autopay,
     methods: methods.map((m) => {
       const r = byId.get(m.id)!;
       const mandate = typeof r.mandate_acceptance === 'string' ? (JSON.parse(r.mandate_acceptance) as { type?: 'offline' | 'online' }) : r.mandate_acceptance;

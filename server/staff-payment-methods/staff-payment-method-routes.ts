@@ -11,6 +11,7 @@ import { parseInput } from '../http/validate';
 import { addMethodOptions } from './add-method-options';
 import { AUTHORIZATION_CHANNELS, STAFF_AUTHORIZATION_VERSION } from './authorization-texts';
 import { listStaffPaymentMethods } from './list-staff-payment-methods';
+import { setStaffAutopay } from './staff-autopay';
 import { confirmStaffBankAccount, refreshStaffMethod, startStaffSetup, type StaffActor } from './staff-setup';
 
 const setupBody = z
@@ -25,6 +26,11 @@ const setupBody = z
       .strict(),
   })
   .strict();
+
+const autopayBody = z.discriminatedUnion('enabled', [
+  z.object({ enabled: z.literal(true), paymentMethodId: z.uuid('Choose one of this client’s payment methods.'), authorization: setupBody.shape.authorization }).strict(),
+  z.object({ enabled: z.literal(false) }).strict(),
+]);
 
 function staffActor(req: Request): StaffActor {
   const principal = staffOf(req);
@@ -64,6 +70,12 @@ export function staffPaymentMethodRoutes(ctx: AppContext, passport: SettlePasspo
     const id = methodIdOf(req.params.id);
     const scope = installationScopeOf(ctx, req);
     res.json({ paymentMethod: await refreshStaffMethod(ctx, scope, clientId, staffActor(req), id) });
+  });
+
+  router.put('/clients/:clientId/autopay', staff, async (req, res) => {
+    const clientId = clientIdOf(req.params.clientId);
+    const body = parseInput(autopayBody, req.body);
+    res.json({ autopay: await setStaffAutopay(ctx, installationScopeOf(ctx, req), clientId, staffActor(req), body) });
   });
 
   return router;

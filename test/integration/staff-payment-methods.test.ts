@@ -4,7 +4,8 @@
 // server with an offline mandate acceptance, which Stripe's mandate then carries; the client can
 // verify its micro-deposits in the portal. Bad input, unmapped clients, ACH outside USD, other
 // installations and missing sessions are refused with stable codes and nothing changes; every step
-// is audited with the technician as actor.
+// is audited with the technician as actor. Autopay can be turned on (with the client's autopay
+// authorization confirmed the same way) and off from the same tab.
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../server/clock';
@@ -198,5 +199,48 @@ describe('adding a payment method on the client’s behalf', () => {
 
     expect({ rows: await count(), setups: await setups() }).toEqual({ rows: before.rows + 2, setups: before.setups }); // the saved card and the euro card only
     expect(await audits(inst, 'payment_method.setup_started')).toEqual([]);
+  });
+
+  it('autopay on (with the client’s authorization confirmed) and off from the technician UI; audited', async () => {
+    const { inst, paying, tech, agent } = await prepare('Autopay Behalf Co');
+    const path = `/api/app/clients/${paying.client.id}/autopay`;
+    const card = await saveCard(paying);
+    const pending = await agent.post(`/api/app/clients/${paying.client.id}/payment-methods/setup`, { type: 'us_bank_account', authorization: authorization() });
+    const put = (body: unknown) => agent.request('PUT', path, { json: body });
+    const code = async (body: unknown) => {
+      const res = await put(body);
+      return `${res.status} ${res.body?.error?.code}`;
+    };
+
+    expect(await code({ enabled: true, paymentMethodId: card.id, authorization: authorization('phone', false) })).toBe('400 AUTHORIZATION_NOT_CONFIRMED');
+    expect(await code({ enabled: true, paymentMethodId: card.id })).toBe('400 VALIDATION_FAILED');
+    expect(await code({ enabled: true, paymentMethodId: pending.body.paymentMethod.id, authorization: authorization() })).toBe('409 PAYMENT_METHOD_NOT_USABLE');
+    expect(await code({ enabled: true, paymentMethodId: crypto.randomUUID(), authorization: authorization() })).toBe('404 PAYMENT_METHOD_NOT_FOUND');
+    expect((await inst.scope.from('clients').where({ id: paying.client.id }).first('autopay_enabled')).autopay_enabled).toBe(false);
+    await inst.scope.from('clients').where({ id: paying.client.id }).update({ autopay_paused_reason: 'The card was declined.' });
+
+    const on = await put({ enabled: true, paymentMethodId: card.id, authorization: authorization('email') });
+    expect(on.status, JSON.stringify(on.body)).toBe(200);
+    expect(on.body.autopay).toEqual({ enabled: true, paymentMethodId: card.id, pausedReason: null, consent: { by: 'technician', channel: 'email', acceptedAt: clock.now().toISOString() } });
+    const row = await inst.scope.from('clients').where({ id: paying.client.id }).first('autopay_consent');
+    const consent = typeof row.autopay_consent === 'string' ? JSON.parse(row.autopay_consent) : row.autopay_consent;
+    expect(consent).toMatchObject({ staff_user_id: tech.id, channel: 'email', version: STAFF_AUTHORIZATION_VERSION, text: expect.stringContaining('Autopay Behalf Co authorizes Northwind IT to charge') });
+    const listed = (await agent.get(`/api/app/clients/${paying.client.id}/payment-methods`)).body;
+    expect(listed.autopay.enabled).toBe(true);
+    expect(listed.methods.find((m: { id: string }) => m.id === card.id).isAutopay).toBe(true);
+    expect((await paying.agent.get('/api/portal/autopay')).body.autopay).toMatchObject({ enabled: true, paymentMethodId: card.id }); // the client sees it
+    expect(await audits(inst, 'autopay.enabled')).toEqual([
+      expect.objectContaining({ actor_type: 'staff', actor_id: tech.id, subject_id: paying.client.id, details: expect.objectContaining({ enteredBy: 'technician', liftedPause: 'The card was declined.', authorization: expect.objectContaining({ channel: 'email' }) }) }),
+    ]);
+
+    const off = await put({ enabled: false });
+    expect(off.body.autopay).toEqual({ enabled: false, paymentMethodId: null, pausedReason: null, consent: null });
+    expect((await put({ enabled: false })).status).toBe(200); // idempotent
+    expect(await audits(inst, 'autopay.disabled')).toEqual([expect.objectContaining({ actor_id: tech.id, details: expect.objectContaining({ reason: 'technician_turned_off', paymentMethodId: card.id }) })]);
+
+    const unmapped = await makeClient(inst.scope);
+    const res = await agent.request('PUT', `/api/app/clients/${unmapped.id}/autopay`, { json: { enabled: false } });
+    expect(res.body.error.code).toBe('CLIENT_NOT_MAPPED');
+    expect((await new Agent(app.url).request('PUT', path, { json: { enabled: false } })).status).toBe(401);
   });
 });
