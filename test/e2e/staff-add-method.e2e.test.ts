@@ -3,7 +3,7 @@
 // card 4242 and bank account 000123456789 on the client's behalf. The authorization must be
 // confirmed first; the list then says who added each method and how the client authorized it, the
 // bank account awaits micro-deposits with the portal's wording, and Stripe's mandate for it records
-// an offline acceptance.
+// an offline acceptance. Autopay is then turned on with the card (authorization confirmed) and off.
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, openBrowser, screenshot as saveScreenshot } from '../support/browser';
@@ -126,6 +126,31 @@ describe.skipIf(!chromiumAvailable)('adding payment methods on the client’s be
     await bankRow.getByText('Verified', { exact: true }).waitFor();
     await bankRow.getByText('Verified — ready to use').waitFor();
     await screenshot('staff-pm-6-verified');
+
+    // Autopay on with the card (the client's authorization confirmed), then off; both confirmed.
+    const autopayCard = page.getByRole('region', { name: 'Autopay', exact: true });
+    await autopayCard.getByText('Autopay off', { exact: true }).waitFor();
+    await autopayCard.getByRole('button', { name: 'Turn autopay on' }).click();
+    const onDialog = page.getByRole('dialog', { name: 'Turn autopay on' });
+    await onDialog.getByRole('region', { name: 'Autopay authorization' }).getByText('Proseware Dental authorizes Northwind IT to charge').waitFor();
+    await onDialog.getByLabel('Charge').selectOption({ label: 'Visa •••• 4242' });
+    await onDialog.getByLabel('How did the client authorize autopay?').selectOption('email');
+    await onDialog.getByRole('button', { name: 'Turn autopay on' }).click();
+    await onDialog.getByText('Confirm the client’s autopay authorization first.').waitFor();
+    await onDialog.getByLabel('I confirm the client authorized autopay as described above, by email.').check();
+    await screenshot('staff-pm-6b-autopay-on-dialog');
+    await onDialog.getByRole('button', { name: 'Turn autopay on' }).click();
+    await page.getByText('Autopay is on: Visa •••• 4242 is charged on each invoice’s due date.').waitFor();
+    await autopayCard.getByText('Autopay on', { exact: true }).waitFor();
+    await autopayCard.getByText(/^Client authorized by email, recorded /).waitFor();
+    await cardRow.getByText('Autopay', { exact: true }).waitFor();
+    await expect.poll(() => page.getByText('Autopay on', { exact: true }).count()).toBe(2); // the page header's badge too
+    await screenshot('staff-pm-6c-autopay-on');
+    expect((await inst.scope.from('clients').where({ id: client.id }).first('autopay_enabled')).autopay_enabled).toBe(true);
+    await autopayCard.getByRole('button', { name: 'Turn autopay off' }).click();
+    await page.getByRole('dialog', { name: 'Turn autopay off?' }).getByRole('button', { name: 'Turn autopay off' }).click();
+    await autopayCard.getByText('Autopay off', { exact: true }).waitFor();
+    expect((await inst.scope.from('clients').where({ id: client.id }).first('autopay_enabled')).autopay_enabled).toBe(false);
 
     // Narrow (tablet) layout of the authorization step.
     await page.setViewportSize({ width: 800, height: 1000 });

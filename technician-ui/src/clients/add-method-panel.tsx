@@ -15,6 +15,7 @@ import { Loading } from '../../../ui-kit/components/loading';
 import { getStripe } from '../../../ui-kit/stripe';
 import { useResource } from '../../../ui-kit/use-resource';
 import { api } from '../api';
+import { CHANNEL_WORDS, ChannelSelect } from './authorization-channel';
 
 interface SetupResponse {
   paymentMethod: PaymentMethodView;
@@ -63,7 +64,7 @@ function FormFooter({ error, busy, disabled = false, label, busyLabel, onCancel 
 
 /** Step 1: which kind of method, how the client authorized it, and the technician's confirmation. */
 function AuthorizeStep({ clientId, options, onStarted, onCancel }: { clientId: string; options: AddMethodOptions; onStarted: (type: PaymentMethodType, setup: SetupResponse) => void; onCancel: () => void }) {
-  const ids = { channel: useId(), text: useId(), error: useId() };
+  const ids = { text: useId(), error: useId() };
   const [type, setType] = useState<PaymentMethodType>(options.card.offered ? 'card' : 'us_bank_account');
   const [channel, setChannel] = useState<AuthorizationChannel>('phone');
   const [confirmed, setConfirmed] = useState(false);
@@ -72,7 +73,7 @@ function AuthorizeStep({ clientId, options, onStarted, onCancel }: { clientId: s
   const [failure, setFailure] = useState<string | null>(null);
   const checkboxRef = useRef<HTMLInputElement>(null);
   const text = type === 'card' ? options.card.authorizationText : options.usBankAccount.authorizationText;
-  const words = options.channels.find((c) => c.id === channel)?.words ?? '';
+  const words = CHANNEL_WORDS[channel];
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -114,18 +115,7 @@ function AuthorizeStep({ clientId, options, onStarted, onCancel }: { clientId: s
           ))}
         </div>
       </fieldset>
-      <div className="field">
-        <label className="field__label" htmlFor={ids.channel}>
-          How did the client authorize it?
-        </label>
-        <select id={ids.channel} className="input add-method__channel" value={channel} onChange={(e) => setChannel(e.target.value as AuthorizationChannel)}>
-          {options.channels.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.words.charAt(0).toUpperCase() + c.words.slice(1)}
-            </option>
-          ))}
-        </select>
-      </div>
+      <ChannelSelect label="How did the client authorize it?" value={channel} onChange={setChannel} />
       <div className="field">
         <span className="field__label">{type === 'card' ? 'Card authorization' : 'Bank debit authorization (ACH mandate)'}</span>
         <div className="mandate-box" id={ids.text} tabIndex={0} role="region" aria-label={type === 'card' ? 'Card authorization' : 'Bank debit authorization'}>

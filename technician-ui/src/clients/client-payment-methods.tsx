@@ -1,6 +1,7 @@
 import { lazy, Suspense, useState } from 'react';
 import type { PaymentMethodView } from '../../../server/portal-payment-methods/payment-method-view';
 import type { EnteredBy, StaffPaymentMethodView } from '../../../server/staff-payment-methods/list-staff-payment-methods';
+import type { StaffAutopayView } from '../../../server/staff-payment-methods/staff-autopay';
 import { Badge } from '../../../ui-kit/components/badge';
 import { EmptyState } from '../../../ui-kit/components/empty-state';
 import { ErrorState } from '../../../ui-kit/components/error-state';
@@ -10,12 +11,13 @@ import { formatDate, formatTimestamp } from '../../../ui-kit/dates';
 import { useResource } from '../../../ui-kit/use-resource';
 import { api } from '../api';
 import { useLiveVersion } from '../live/live-context';
+import { CHANNEL_WORDS } from './authorization-channel';
+import { AutopaySwitch } from './autopay-switch';
 import './client-payment-methods.css';
 
 // Stripe.js and the add-method forms load only when a technician opens them.
 const AddMethodPanel = lazy(() => import('./add-method-panel'));
 
-const CHANNEL_WORDS: Record<string, string> = { phone: 'by phone', in_person: 'in person', email: 'by email', paper: 'on a signed form' };
 
 function StatusBadge({ method }: { method: PaymentMethodView }) {
   switch (method.status) {
@@ -41,7 +43,7 @@ function enteredByText(e: EnteredBy): { main: string; sub: string | null } {
     case 'technician':
       return {
         main: `Added by ${e.name ?? 'a technician'} · ${on}`,
-        sub: e.authorization ? `Client authorized ${CHANNEL_WORDS[e.authorization.channel] ?? e.authorization.channel}${e.authorization.mandate === 'offline' ? ' (offline mandate)' : ''}` : null,
+        sub: e.authorization ? `Client authorized ${CHANNEL_WORDS[e.authorization.channel]}${e.authorization.mandate === 'offline' ? ' (offline mandate)' : ''}` : null,
       };
     case 'client':
       return { main: `Added by the client${e.name ? ` (${e.name})` : ''} · ${on}`, sub: null };
@@ -61,13 +63,13 @@ function savedNotice(method: PaymentMethodView): Notice {
 }
 
 /** The client's saved cards and bank accounts, with verification progress, default, autopay and who entered each. */
-export function ClientPaymentMethods({ clientId, canAdd = true }: { clientId: string; canAdd?: boolean }) {
+export function ClientPaymentMethods({ clientId, canAdd = true, onChanged }: { clientId: string; canAdd?: boolean; onChanged?: () => void }) {
   const live = useLiveVersion(`client:${clientId}`);
   const [version, setVersion] = useState(0);
   const [adding, setAdding] = useState(false);
   const [notice, setNotice] = useState<Notice>(null);
   const { data, error, reload } = useResource(`client-methods:${clientId}#${live}.${version}`, (signal) =>
-    api.get<{ methods: StaffPaymentMethodView[] }>(`/clients/${encodeURIComponent(clientId)}/payment-methods`, { signal }),
+    api.get<{ methods: StaffPaymentMethodView[]; autopay: StaffAutopayView }>(`/clients/${encodeURIComponent(clientId)}/payment-methods`, { signal }),
   );
 
   const toolbar = (
@@ -183,11 +185,26 @@ export function ClientPaymentMethods({ clientId, canAdd = true }: { clientId: st
     );
   }
 
+  const autopay = data && (
+    <AutopaySwitch
+      clientId={clientId}
+      autopay={data.autopay}
+      methods={data.methods}
+      canChange={canAdd}
+      onChanged={(text) => {
+        setNotice({ tone: 'success', text });
+        setVersion((v) => v + 1);
+        onChanged?.(); // the header's autopay badge
+      }}
+    />
+  );
+
   return (
     <>
       {toolbar}
       {noticeEl}
       {panel}
+      {autopay}
       {list}
     </>
   );
