@@ -13,6 +13,7 @@ import * as notifications from './20261205000009_notifications';
 import * as ledger from './20261205000011_ledger';
 import * as appUi from './20261205000012_app_ui';
 import * as staffEnteredMethods from './20261205000014_staff_entered_methods';
+import * as autopaySkip from './20261205000013_autopay_skip';
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261123000001_initial_schema': initialSchema,
@@ -27,4 +28,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261205000011_ledger': ledger,
   '20261205000012_app_ui': appUi,
   '20261205000014_staff_entered_methods': staffEnteredMethods,
+  '20261205000013_autopay_skip': autopaySkip,
 };

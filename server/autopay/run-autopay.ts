@@ -73,6 +73,7 @@ export async function selectDueInvoices(ctx: AppContext, scope: InstallationScop
     .whereIn('invoices.status', ['open', 'partially_paid'])
     .where('invoices.amount_remaining', '>', 0)
     .where('invoices.due_date', '<=', cutoff)
+    .whereNull('invoices.autopay_skipped_at')
     .where('c.autopay_enabled', true)
     .whereNull('c.autopay_paused_reason')
     .where('c.mapping_status', 'mapped')

@@ -94,6 +94,9 @@ export const ERROR_STATUS = {
   CONTACT_NOT_FOUND: 404,
   AUTHORIZATION_NOT_CONFIRMED: 400,
   SETUP_NOT_READY: 409,
+  // Autopay actions (issue 6)
+  AUTOPAY_NOT_ENABLED: 409,
+  AUTOPAY_AMOUNT_ABOVE_MAXIMUM: 409,
   SERVICE_SHUTTING_DOWN: 503,
   INTERNAL_ERROR: 500,
 } as const;
@@ -206,6 +209,8 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   CONTACT_NOT_FOUND: 'Contact not found.',
   AUTHORIZATION_NOT_CONFIRMED: 'Confirm that the client gave this authorization before entering their payment details.',
   SETUP_NOT_READY: 'The bank account details have not reached Stripe yet. Enter them again.',
+  AUTOPAY_NOT_ENABLED: 'Autopay is off for this client.',
+  AUTOPAY_AMOUNT_ABOVE_MAXIMUM: 'This is above the maximum amount the client authorized for automatic charges.',
   SERVICE_SHUTTING_DOWN: 'The server is restarting. Try again in a moment.',
   INTERNAL_ERROR: 'Something went wrong on our side. Try again, and contact support if it keeps happening.',
 };

@@ -9,6 +9,7 @@ import { createPassport } from '../auth/passport-setup';
 import { appRoutes } from '../clients/app-routes';
 import { dashboardRoutes } from '../dashboard/dashboard-routes';
 import { auditRoutes } from '../audit/audit-routes';
+import { autopayActionRoutes } from '../autopay/actions/autopay-action-routes';
 import { staffPaymentRoutes } from '../staff-payments/staff-payment-routes';
 import { clientActionRoutes } from '../clients/client-action-routes';
 import { staffPaymentMethodRoutes } from '../staff-payment-methods/staff-payment-method-routes';
@@ -189,6 +190,7 @@ export function createApp(ctx: AppContext, options: CreateAppOptions): Express {
   api.use('/app', auditRoutes(ctx, passport));
   api.use('/app', staffPaymentMethodRoutes(ctx, passport));
   api.use('/app', clientActionRoutes(ctx, passport));
+  api.use('/app', autopayActionRoutes(ctx, passport));
   api.use('/app', liveRoutes(passport, options.live ?? createLiveHub({ knex: ctx.db, kind: 'pglite', url: null }, ctx.logger)));
   api.use('/psa', psaRoutes(ctx, passport));
   api.use('/docs', apiDocsRoutes());

@@ -17,6 +17,10 @@ export async function getAutopayPause(scope: InstallationScope, clientId: string
     | undefined;
   if (!client) throw new AppError('CLIENT_NOT_FOUND');
   if (!client.autopay_enabled || !client.autopay_paused_reason) return { autopayEnabled: client.autopay_enabled, pause: null };
-  const entry = (await scope.from('audit_log').where({ client_id: clientId, action: 'autopay.paused' }).orderBy('id', 'desc').first('at')) as { at: Date } | undefined;
-  return { autopayEnabled: true, pause: { reason: client.autopay_paused_reason, pausedAt: entry?.at.toISOString() ?? null, nextStep: PAUSE_NEXT_STEP } };
+  const entry = (await scope.from('audit_log').where({ client_id: clientId, action: 'autopay.paused' }).orderBy('id', 'desc').first('at', 'actor_type', 'actor_label')) as
+    | { at: Date; actor_type: string; actor_label: string | null }
+    | undefined;
+  // A technician's pause (server/autopay/actions) is lifted the same way it was made.
+  const nextStep = entry?.actor_type === 'staff' ? `${entry.actor_label ?? 'A technician'} paused autopay. Resume it from the Autopay card on this client’s Overview when it should charge again.` : PAUSE_NEXT_STEP;
+  return { autopayEnabled: true, pause: { reason: client.autopay_paused_reason, pausedAt: entry?.at.toISOString() ?? null, nextStep } };
 }

@@ -74,7 +74,7 @@ export async function getAutopay(scope: ClientScope, _clock: Clock): Promise<Aut
       { column: 'due_date', order: 'asc' },
       { column: 'number', order: 'asc' },
     ])
-    .select('id', 'number', 'due_date', 'amount_remaining', 'currency')) as Array<{ id: string; number: string; due_date: string; amount_remaining: number; currency: string }>;
+    .select('id', 'number', 'due_date', 'amount_remaining', 'currency', 'autopay_skipped_at')) as Array<{ id: string; number: string; due_date: string; amount_remaining: number; currency: string; autopay_skipped_at: Date | null }>;
   const inFlight = new Set(
     invoices.length
       ? (
@@ -105,6 +105,8 @@ export async function getAutopay(scope: ClientScope, _clock: Clock): Promise<Aut
       reason = `Above the ${formatMoney(maxAmount, inst.currency)} limit ${inst.name} set for automatic payments — pay this invoice yourself.`;
     }
     if (!reason && inFlight.has(inv.id)) reason = 'A payment for this invoice is already in progress.';
+    // A technician set it aside (server/autopay/actions): autopay will not charge it, nor announce it.
+    if (!reason && inv.autopay_skipped_at) reason = `${inst.name} set this invoice aside from autopay — pay it yourself, or ask them.`;
     return {
       invoiceId: inv.id,
       number: inv.number,

@@ -9,6 +9,8 @@ import type { ComponentType } from 'react';
 import type { ClientDetail } from './clients/types';
 import type { InvoiceDetailView } from '../../server/clients/get-invoice';
 import { ClientLedgerCard } from './ledger/client-ledger-card';
+import { ClientAutopayCard } from './autopay/client-autopay-card';
+import { InvoiceAutopayActions, InvoiceAutopaySection } from './autopay/invoice-autopay';
 
 export interface ClientExtensionProps {
   client: ClientDetail;
@@ -28,8 +30,9 @@ export interface Extension<P> {
 }
 
 export const CLIENT_OVERVIEW_CARDS: Array<Extension<ClientExtensionProps>> = [
+  { id: 'autopay', title: 'Autopay', Component: ({ client }) => <ClientAutopayCard clientId={client.id} clientName={client.name} currency={client.currency} /> },
   { id: 'ledger', title: 'Credit & ledger', Component: ({ client, onChanged }) => <ClientLedgerCard clientId={client.id} clientName={client.name} onChange={onChanged} /> },
 ];
 export const CLIENT_TABS: Array<Extension<ClientExtensionProps>> = [];
-export const INVOICE_SECTIONS: Array<Extension<InvoiceExtensionProps>> = [];
-export const INVOICE_ACTIONS: Array<Extension<InvoiceExtensionProps>> = [];
+export const INVOICE_SECTIONS: Array<Extension<InvoiceExtensionProps>> = [{ id: 'autopay', title: 'Autopay', Component: InvoiceAutopaySection }];
+export const INVOICE_ACTIONS: Array<Extension<InvoiceExtensionProps>> = [{ id: 'autopay', title: 'Autopay', Component: InvoiceAutopayActions }];

@@ -257,6 +257,7 @@ describe.skipIf(!chromiumAvailable)('paying invoices in the client portal', () =
 
     await paySelected.click();
     await dialog().getByRole('heading', { name: 'Pay 2 invoices' }).waitFor();
+    await dialog().getByText('INV-2007').waitFor(); // the invoices' lines load after the heading
     expect(await dialog().getByText('INV-2006').count()).toBe(1);
     expect(await dialog().getByText('INV-2007').count()).toBe(1);
     await dialog().getByRole('radio', { name: /Visa •••• 4242/ }).check();

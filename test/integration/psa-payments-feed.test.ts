@@ -113,7 +113,7 @@ describe('GET /api/psa/payments', () => {
     expect(res.body.payments).toEqual([]);
   });
 
-  it.runIf(usingPostgres())('holds back changes behind a transaction still running, then returns both (none skipped)', async () => {
+  it.runIf(usingPostgres())('holds back changes behind a transaction still running, then returns both (none skipped)', { timeout: 90_000 }, async () => {
     const url = (app.db.location as { url: string }).url;
     const second: Database = await createDatabase({ kind: 'postgres', url, poolMax: 2 });
     try {
@@ -128,8 +128,8 @@ describe('GET /api/psa/payments', () => {
       // (other test files run next to this one), so the feed may lag a moment: it must catch up,
       // in order, with nothing skipped.
       let after = await drain(start, 500);
-      for (let i = 0; i < 100 && after.seen.length < 2; i++) {
-        await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 120 && after.seen.length < 2; i++) {
+        await new Promise((r) => setTimeout(r, 250));
         after = await drain(start, 500);
       }
       expect(after.seen.map((s) => s.id)).toEqual([ids[2], ids[3]]);
