@@ -12,6 +12,7 @@ import * as portalPayments from './20261123000008_portal_payments';
 import * as notifications from './20261205000009_notifications';
 import * as ledger from './20261205000011_ledger';
 import * as appUi from './20261205000012_app_ui';
+import * as staffEnteredMethods from './20261205000014_staff_entered_methods';
 import * as autopaySkip from './20261205000013_autopay_skip';
 
 export const migrations: Record<string, Knex.Migration> = {
@@ -26,5 +27,6 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261205000009_notifications': notifications,
   '20261205000011_ledger': ledger,
   '20261205000012_app_ui': appUi,
+  '20261205000014_staff_entered_methods': staffEnteredMethods,
   '20261205000013_autopay_skip': autopaySkip,
 };

@@ -1,16 +1,14 @@
 // Technician actions on a client that are not autopay's or the ledger's (any staff role; each one
-// audited): its saved payment methods, a secure setup link for a contact, resync from Stripe,
+// audited): a secure setup link for a contact, resync from Stripe,
 // resend a payment's receipt.
 import { Router } from 'express';
 import { z } from 'zod';
 import { actorOf, requestMeta } from '../audit/record-audit';
 import type { SettlePassport } from '../auth/passport-setup';
 import { installationScopeOf, requireStaff, staffOf } from '../auth/require-auth';
-import { AppError } from '../http/app-error';
 import type { AppContext } from '../http/context';
 import { uuidParam } from '../http/params';
 import { parseInput } from '../http/validate';
-import { listPaymentMethods } from '../portal-payment-methods/list-payment-methods';
 import { resendReceipt } from './resend-receipt';
 import { resyncClient } from './resync-client';
 import { createSetupLink } from './setup-links';
@@ -22,13 +20,6 @@ export function clientActionRoutes(ctx: AppContext, passport: SettlePassport): R
   const router = Router();
   const staff = requireStaff(passport);
   const clientIdOf = (value: unknown) => uuidParam(value, 'CLIENT_NOT_FOUND');
-
-  router.get('/clients/:clientId/payment-methods', staff, async (req, res) => {
-    const clientId = clientIdOf(req.params.clientId);
-    const scope = installationScopeOf(ctx, req);
-    if (!(await scope.from('clients').where({ id: clientId }).first('id'))) throw new AppError('CLIENT_NOT_FOUND');
-    res.json(await listPaymentMethods(scope.forClient(clientId), ctx.clock));
-  });
 
   router.post('/clients/:clientId/setup-links', staff, async (req, res) => {
     const clientId = clientIdOf(req.params.clientId);

@@ -92,6 +92,8 @@ export const ERROR_STATUS = {
   RECEIPT_NO_RECIPIENT: 422,
   SETUP_LINK_INVALID: 404,
   CONTACT_NOT_FOUND: 404,
+  AUTHORIZATION_NOT_CONFIRMED: 400,
+  SETUP_NOT_READY: 409,
   // Autopay actions (issue 6)
   AUTOPAY_NOT_ENABLED: 409,
   AUTOPAY_AMOUNT_ABOVE_MAXIMUM: 409,
@@ -205,6 +207,8 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   RECEIPT_NO_RECIPIENT: 'This client has no billing email or portal user to send the receipt to. Enter an address.',
   SETUP_LINK_INVALID: 'This setup link is not valid. It may have expired or been used already; ask your provider for a new one.',
   CONTACT_NOT_FOUND: 'Contact not found.',
+  AUTHORIZATION_NOT_CONFIRMED: 'Confirm that the client gave this authorization before entering their payment details.',
+  SETUP_NOT_READY: 'The bank account details have not reached Stripe yet. Enter them again.',
   AUTOPAY_NOT_ENABLED: 'Autopay is off for this client.',
   AUTOPAY_AMOUNT_ABOVE_MAXIMUM: 'This is above the maximum amount the client authorized for automatic charges.',
   SERVICE_SHUTTING_DOWN: 'The server is restarting. Try again in a moment.',

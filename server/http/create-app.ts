@@ -12,6 +12,7 @@ import { auditRoutes } from '../audit/audit-routes';
 import { autopayActionRoutes } from '../autopay/actions/autopay-action-routes';
 import { staffPaymentRoutes } from '../staff-payments/staff-payment-routes';
 import { clientActionRoutes } from '../clients/client-action-routes';
+import { staffPaymentMethodRoutes } from '../staff-payment-methods/staff-payment-method-routes';
 import { setupLinkPublicRoutes } from '../clients/setup-link-routes';
 import { createLiveHub, type LiveHub } from '../live/live-hub';
 import { liveRoutes } from '../live/live-routes';
@@ -187,6 +188,7 @@ export function createApp(ctx: AppContext, options: CreateAppOptions): Express {
   api.use('/app', payoutRoutes(ctx, passport));
   api.use('/app', dashboardRoutes(ctx, passport));
   api.use('/app', auditRoutes(ctx, passport));
+  api.use('/app', staffPaymentMethodRoutes(ctx, passport));
   api.use('/app', clientActionRoutes(ctx, passport));
   api.use('/app', autopayActionRoutes(ctx, passport));
   api.use('/app', liveRoutes(passport, options.live ?? createLiveHub({ knex: ctx.db, kind: 'pglite', url: null }, ctx.logger)));

@@ -42,6 +42,19 @@ export function acceptanceFrom(em: Emulator, input: MandateDataInput | '' | unde
   };
 }
 
+/**
+ * With a publishable key (Stripe.js) Stripe accepts only online acceptances (its client-key
+ * `mandate_data` has `type: online` alone): a mandate accepted offline — on the phone, on paper — is
+ * confirmed from the server with a secret key.
+ */
+export function refuseOfflineWithPublishableKey(publishable: boolean, input: MandateDataInput | '' | undefined): void {
+  if (publishable && input && input.customer_acceptance.type !== 'online') {
+    throw invalidRequest('mandate_data[customer_acceptance][type] must be online when using a publishable key. Confirm offline acceptances from your server with a secret key.', {
+      param: 'mandate_data[customer_acceptance][type]',
+    });
+  }
+}
+
 /** Creates an active multi-use ACH mandate for a PaymentMethod. */
 export function createMandate(em: Emulator, account: AccountState, paymentMethodId: string, acceptance: Stripe.Mandate.CustomerAcceptance): Stripe.Mandate {
   const mandate: Stripe.Mandate = {

@@ -18,6 +18,7 @@ import { toPaymentMethodInput } from '../payment-methods/payment-method-routes.j
 import { effectiveTypes } from '../setup-intents/save-setup-intent.js';
 import { rejectPaymentMethodTypes } from '../setup-intents/setup-intent-routes.js';
 import { confirmPaymentIntent } from './confirm-payment-intent.js';
+import { refuseOfflineWithPublishableKey } from '../mandates/create-mandate.js';
 
 const sfu = emptyable(oneOf(['off_session', 'on_session']));
 const paymentConfirmShape = {
@@ -218,6 +219,7 @@ export const paymentIntentRoutes: Route[] = [
       const rec = getPi(account, id);
       checkClientSecret(ctx, rec.object, p.client_secret);
       if (ctx.publishable && (p.off_session !== undefined || p.mandate !== undefined)) throw invalidRequest('off_session and mandate cannot be used with a publishable key.', { param: p.off_session !== undefined ? 'off_session' : 'mandate' });
+      refuseOfflineWithPublishableKey(ctx.publishable, p.mandate_data);
       return confirmPaymentIntent(em, account, rec, confirmInput(p, ctx.client));
     },
   },

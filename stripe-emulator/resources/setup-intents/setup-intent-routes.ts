@@ -8,6 +8,7 @@ import type { Route } from '../../http/router.js';
 import { checkClientSecret } from '../../http/client-secret.js';
 import { emitEvent } from '../events/emit-event.js';
 import { confirmShape, verifyMicrodepositsSchema } from '../intents/intent-params.js';
+import { refuseOfflineWithPublishableKey } from '../mandates/create-mandate.js';
 import { toPaymentMethodInput } from '../payment-methods/payment-method-routes.js';
 import { confirmSetupIntent, createSetupIntent, getSetupIntent, verifySetupIntentMicrodeposits } from './save-setup-intent.js';
 
@@ -126,6 +127,7 @@ export const setupIntentRoutes: Route[] = [
       const p = parseParams(confirmSchema, params);
       const rec = getSetupIntent(account, id);
       checkClientSecret(ctx, rec.object, p.client_secret);
+      refuseOfflineWithPublishableKey(ctx.publishable, p.mandate_data);
       return confirmSetupIntent(em, account, rec, {
         return_url: p.return_url,
         use_stripe_sdk: p.use_stripe_sdk,

@@ -37,6 +37,7 @@ const LABELS: Record<string, string> = {
   'payment_method.verification_reminder_sent': 'Verification reminder sent',
   'payment_method.removed': 'Payment method removed',
   'payment_method.default_set': 'Default payment method changed',
+  'payment_method.mandate_recorded': 'Bank debit authorization recorded (offline)',
   'portal_user.invited': 'Portal invite sent',
   'portal_user.invite_resent': 'Portal invite resent',
   'portal_user.revoked': 'Portal access revoked',
