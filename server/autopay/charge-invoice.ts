@@ -49,6 +49,8 @@ export interface AutopayCandidate {
   attemptNo: number;
   /** When the first attempt of this invoice's series failed (for the retry schedule). */
   firstFailureAt: Date | null;
+  /** Whether the client held credit when the invoices were selected; false skips the credit step, absent checks. */
+  hasCredit?: boolean;
 }
 
 export interface AttemptRow {
@@ -172,7 +174,8 @@ export async function chargeInvoice(
   trigger: 'autopay' | 'charge_now' = 'autopay',
   options: ChargeOptions = {},
 ): Promise<ChargeOutcome> {
-  const credit = await applyCreditsBeforeAutopay(scope, { clientId: c.clientId, invoiceId: c.invoiceId }, ctx.clock);
+  // Credit first (selectDueInvoices says which clients hold any; unknown: look).
+  const credit = c.hasCredit === false ? { applied: 0, amountToCharge: c.amount } : await applyCreditsBeforeAutopay(scope, { clientId: c.clientId, invoiceId: c.invoiceId }, ctx.clock);
   if (credit.amountToCharge <= 0) return credit.applied > 0 ? 'credited' : 'skipped';
   const attempt = await recordAttempt(ctx, scope, c, trigger);
   if (!attempt) return credit.applied > 0 ? 'credited' : 'skipped';
@@ -302,8 +305,7 @@ async function settle(
   }
   const env = { clock: ctx.clock, logger: ctx.logger, publicUrl: ctx.config.publicUrl };
   return scope.transaction(async (tx) => {
-    await tx.from('payments').where({ id: attempt.payment_id }).whereNull('stripe_payment_intent_id').update({ stripe_payment_intent_id: intent.id, updated_at: ctx.clock.now() });
-    await writePaymentIntent(tx, { paymentId: attempt.payment_id, intent, ticket }, env);
+    await writePaymentIntent(tx, { paymentId: attempt.payment_id, intent, ticket, recordIntentId: true }, env);
     return recordOutcome(ctx, tx, attempt, outcomeIntent, methodType, policy, firstFailureAt);
   });
 }

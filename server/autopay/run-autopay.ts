@@ -103,10 +103,19 @@ export async function selectDueInvoices(ctx: AppContext, scope: InstallationScop
   const history = withHistory.length
     ? ((await scope.from('charge_attempts').whereIn('invoice_id', withHistory).orderBy('attempt_no').select('invoice_id', 'attempt_no', 'status', 'next_retry_at', 'updated_at')) as Array<{ invoice_id: string; attempt_no: number; status: string; next_retry_at: Date | null; updated_at: Date }>)
     : [];
+  const historyOf = new Map<string, typeof history>();
+  for (const h of history) historyOf.set(h.invoice_id, [...(historyOf.get(h.invoice_id) ?? []), h]);
+  // Clients holding credit (used before charging); the others skip that step and its client lock.
+  const clientIds = [...new Set(rows.map((r) => r.client_id))];
+  const withCredit = new Set<string>();
+  for (let i = 0; i < clientIds.length; i += 1000) {
+    const ids = (await scope.from('client_credits').whereIn('client_id', clientIds.slice(i, i + 1000)).groupBy('client_id').havingRaw('sum(amount) > 0').pluck('client_id')) as string[];
+    for (const id of ids) withCredit.add(id);
+  }
   const out: AutopayCandidate[] = [];
   for (const r of rows) {
     if (r.type === 'card' && isCardExpired(r, now)) continue;
-    const attempts = history.filter((h) => h.invoice_id === r.id);
+    const attempts = historyOf.get(r.id) ?? [];
     const last = attempts[attempts.length - 1];
     let firstFailureAt: Date | null = null;
     if (last && (last.status === 'failed' || last.status === 'requires_action')) {
@@ -118,7 +127,7 @@ export async function selectDueInvoices(ctx: AppContext, scope: InstallationScop
     out.push({
       invoiceId: r.id, invoiceNumber: r.number, clientId: r.client_id, customerId: r.stripe_customer_id, amount: r.amount_remaining, currency: r.currency,
       paymentMethodRowId: r.pm_id, stripePaymentMethodId: r.stripe_payment_method_id, methodType: r.type, mandateId: r.mandate_id,
-      methodLabel: paymentMethodLabel({ ...r, type: r.type }), attemptNo: (r.last_attempt_no ?? 0) + 1, firstFailureAt,
+      methodLabel: paymentMethodLabel({ ...r, type: r.type }), attemptNo: (r.last_attempt_no ?? 0) + 1, firstFailureAt, hasCredit: withCredit.has(r.client_id),
     });
   }
   return out;

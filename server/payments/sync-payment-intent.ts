@@ -24,6 +24,7 @@ interface PaymentRow {
   decline_code: string | null;
   failure_message: string | null;
   stripe_charge_id: string | null;
+  stripe_payment_intent_id: string | null;
   succeeded_at: Date | null;
 }
 
@@ -84,21 +85,28 @@ export async function syncPaymentIntent(options: SyncPaymentIntentOptions): Prom
  */
 export async function writePaymentIntent(
   tx: InstallationScope,
-  input: { paymentId: string; intent: Stripe.PaymentIntent; ticket: SyncTicket },
+  input: { paymentId: string; intent: Stripe.PaymentIntent; ticket: SyncTicket; recordIntentId?: boolean },
   options: Pick<StripeSyncOptions, 'clock' | 'logger' | 'publicUrl'>,
 ): Promise<SyncPaymentIntentResult> {
   const { intent: pi, ticket, paymentId } = input;
   const paymentIntentId = pi.id;
   const next = paymentColumnsFromIntent(pi);
   const now = options.clock.now();
-  if (!(await claimSyncWrite(tx, paymentIntentId, ticket, now))) return { outcome: 'stale', paymentId };
+  // recordIntentId: the payment learns its intent id in the same write (autopay's one update per answer).
+  const idColumn = input.recordIntentId ? { stripe_payment_intent_id: paymentIntentId } : {};
+  if (!(await claimSyncWrite(tx, paymentIntentId, ticket, now))) {
+    if (input.recordIntentId) await tx.from('payments').where({ id: paymentId }).whereNull('stripe_payment_intent_id').update({ ...idColumn, updated_at: now });
+    return { outcome: 'stale', paymentId };
+  }
   const current = (await tx.from('payments').where({ id: paymentId }).forUpdate().first()) as PaymentRow;
   if (FINAL_PAYMENT_STATUSES.has(current.status) && next.status !== current.status) {
     options.logger.warn({ paymentId: current.id, from: current.status, to: next.status, paymentIntentId }, 'refusing to move a final payment status');
+    if (input.recordIntentId && !current.stripe_payment_intent_id) await tx.from('payments').where({ id: paymentId }).update({ ...idColumn, updated_at: now });
     return { outcome: 'unchanged', paymentId: current.id };
   }
   const changes = changedColumns(current as unknown as Record<string, unknown>, {
     ...next,
+    ...(input.recordIntentId && !current.stripe_payment_intent_id ? idColumn : {}),
     ...(next.status === 'succeeded' && !current.succeeded_at ? { succeeded_at: now } : {}),
   });
   if (Object.keys(changes).length === 0) return { outcome: 'unchanged', paymentId: current.id };
