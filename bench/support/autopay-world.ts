@@ -13,7 +13,7 @@ export interface AutopayWorld {
 export async function seedAutopayWorld(scope: InstallationScope, stripe: Stripe, options: { clients: number; invoices: number; dueDate: string; prefix?: string }): Promise<AutopayWorld> {
   const prefix = options.prefix ?? 'AP';
   const clientIds: string[] = [];
-  const batch = 20;
+  const batch = 50;
   for (let start = 0; start < options.clients; start += batch) {
     const made = await Promise.all(
       Array.from({ length: Math.min(batch, options.clients - start) }, async (_, k) => {
@@ -23,14 +23,14 @@ export async function seedAutopayWorld(scope: InstallationScope, stripe: Stripe,
         return { i, customer: customer.id, pm: pm.id };
       }),
     );
-    for (const m of made) {
-      const [client] = (await scope.insert('clients', { psa_ref: `${prefix}-C-${m.i}`, name: `${prefix} client ${m.i}`, mapping_status: 'mapped', stripe_customer_id: m.customer }).returning('id')) as Array<{ id: string }>;
-      const [method] = (await scope
-        .insert('payment_methods', { client_id: client!.id, stripe_payment_method_id: m.pm, type: 'card', status: 'active', brand: 'visa', last4: '4242', exp_month: 12, exp_year: 2034, added_by_kind: 'client' })
-        .returning('id')) as Array<{ id: string }>;
-      await scope.from('clients').where({ id: client!.id }).update({ autopay_enabled: true, autopay_payment_method_id: method!.id });
-      clientIds.push(client!.id);
-    }
+    // Bulk inserts: the client-summary triggers run once per statement, not once per row.
+    const clients = (await scope.insert('clients', made.map((m) => ({ psa_ref: `${prefix}-C-${m.i}`, name: `${prefix} client ${m.i}`, mapping_status: 'mapped', stripe_customer_id: m.customer }))).returning(['id', 'stripe_customer_id'])) as Array<{ id: string; stripe_customer_id: string }>;
+    const clientOf = new Map(clients.map((c) => [c.stripe_customer_id, c.id]));
+    const methods = (await scope
+      .insert('payment_methods', made.map((m) => ({ client_id: clientOf.get(m.customer)!, stripe_payment_method_id: m.pm, type: 'card', status: 'active', brand: 'visa', last4: '4242', exp_month: 12, exp_year: 2034, added_by_kind: 'client' })))
+      .returning(['id', 'client_id'])) as Array<{ id: string; client_id: string }>;
+    for (const m of methods) await scope.from('clients').where({ id: m.client_id }).update({ autopay_enabled: true, autopay_payment_method_id: m.id });
+    clientIds.push(...made.map((m) => clientOf.get(m.customer)!));
   }
   const rows = Array.from({ length: options.invoices }, (_, i) => {
     const total = 1_000 + (i % 977);

@@ -63,8 +63,8 @@ describe('autopay exactly once', () => {
     };
     // The transition hooks run inside the transaction that converges the payment (as in a webhook's sync).
     let converged = false;
-    const unhook = registerPaymentTransitionHook(async (_tx, t) => {
-      const payment = await knex()('allocations').where({ payment_id: t.paymentId }).first('invoice_id');
+    const unhook = registerPaymentTransitionHook(async (tx, t) => {
+      const payment = (await tx.from('allocations').where({ payment_id: t.paymentId }).first('invoice_id')) as { invoice_id: string } | undefined;
       if (payment?.invoice_id === converging.id && !converged) throw new Error('crash while converging');
     });
     try {
