@@ -1,24 +1,37 @@
-// One automatic charge of one invoice, exactly once whatever crashes:
-// 1. One transaction records the charge attempt (unique per invoice and attempt number, at most one
-//    in flight per invoice), the payment and its pending split (the same one-in-flight lock the
-//    portal uses) — before Stripe is called.
+// One automatic charge of one invoice, exactly once whatever crashes, in one Stripe request when
+// nothing goes wrong:
+// 0. The client's credit is used first (applyCreditsBeforeAutopay); only the remainder is charged,
+//    and nothing at all when the credit paid the invoice.
+// 1. One transaction locks the invoice, takes what is still open (nothing pending counted) and
+//    records the charge attempt (unique per invoice and attempt number, at most one in flight per
+//    invoice), the payment and its pending split (the same one-in-flight lock the portal uses) —
+//    before Stripe is called.
 // 2. The PaymentIntent is created off-session and confirmed with the idempotency key
 //    `autopay:{invoiceId}:{attemptNo}` and metadata tying it to the installation, client, invoice,
-//    attempt and payment. Its parameters are a pure function of the attempt row, so the call can be
-//    replayed.
-// 3. The outcome is recorded and the payment converged from Stripe (syncPaymentIntent; its
-//    transition hook moves the invoice). A failed intent is canceled (nothing can charge later) and
-//    the next retry is scheduled by the decline policy.
+//    attempt and payment — one request through the account's token bucket (a 429 waits and goes
+//    again; a lost connection or a 5xx is re-sent with the same key). Its parameters are a pure
+//    function of the attempt row, so the call can be replayed.
+// 3. The answer (the intent, or the failed intent inside a card error) is written in one
+//    transaction — the intent id, the payment converged from it (writePaymentIntent; its transition
+//    hook moves the invoice) and the attempt's outcome — without fetching it again. A failed intent is
+//    canceled so it can never charge later, except an `authentication_required` one: the client
+//    completes that one on-session (/portal/authenticate/:paymentId).
 // If the process dies or Stripe does not answer between 1 and 3, the attempt stays `in_flight` or
-// becomes `unknown`; resolveAttempt() replays step 2 with the same key — Stripe returns the intent it
-// already made, or makes the one that was never made — before anything else touches the invoice.
+// becomes `unknown`; completeAttempt() resolves it before anything else touches the invoice: it
+// replays step 2 with the same key (Stripe answers with the intent it already made, or makes the one
+// that was never made), or — when the key may have expired (24 h) or conflicts — searches
+// PaymentIntents by the metadata `settle_charge_attempt_id` first and only creates when there is none.
 import { randomUUID } from 'node:crypto';
 import Stripe from 'stripe';
 import { recordAudit } from '../audit/record-audit';
 import type { InstallationScope } from '../db/tenant-scope';
 import type { AppContext } from '../http/context';
 import { enqueuePsaWriteBack } from '../outbox/enqueue-psa-write-back';
-import { syncPaymentIntent } from '../payments/sync-payment-intent';
+import { writePaymentIntent } from '../payments/sync-payment-intent';
+import { applyCreditsBeforeAutopay } from '../ledger/apply-credit';
+import { lockOpenAmounts } from '../ledger/apply-payment';
+import { takeSyncTicket, type SyncTicket } from '../stripe/sync-ticket';
+import { limitedStripeCall, type TokenBucket } from './token-bucket';
 import { classifyDecline, nextRetryAt, type RetryPolicy } from './decline-policy';
 
 export interface AutopayCandidate {
@@ -36,6 +49,8 @@ export interface AutopayCandidate {
   attemptNo: number;
   /** When the first attempt of this invoice's series failed (for the retry schedule). */
   firstFailureAt: Date | null;
+  /** Whether the client held credit when the invoices were selected; false skips the credit step, absent checks. */
+  hasCredit?: boolean;
 }
 
 export interface AttemptRow {
@@ -53,12 +68,43 @@ export interface AttemptRow {
   created_at: Date;
 }
 
-export type ChargeOutcome = 'succeeded' | 'processing' | 'failed' | 'requires_action' | 'unknown' | 'skipped';
+/** `credited`: the client's credit paid the invoice, nothing was charged. `skipped`: another process holds the invoice, or nothing is open. */
+export type ChargeOutcome = 'succeeded' | 'processing' | 'failed' | 'requires_action' | 'unknown' | 'skipped' | 'credited';
+
+/** Points between the steps where a test can make the process "die" (throw, or SIGKILL itself). */
+export type ChargeCheckpoint = 'attempt_recorded' | 'stripe_answered';
+
+export interface ChargeOptions {
+  /** The account's token bucket; every Stripe request takes a token. None: unlimited. */
+  bucket?: TokenBucket | null;
+  /** Crash injection (tests): called at each checkpoint; a throw there leaves the database as a crash would. */
+  checkpoint?: (point: ChargeCheckpoint, invoiceId: string) => void | Promise<void>;
+}
+
+/**
+ * The environment's crash hook, for tests that kill a child process: `SETTLE_AUTOPAY_CRASH_AT=point`
+ * (and optionally `SETTLE_AUTOPAY_CRASH_AFTER=n`, the n-th time that point is reached) makes the
+ * process SIGKILL itself there. Unset (always, outside those tests): nothing happens.
+ */
+let crashCount = 0;
+function envCheckpoint(point: ChargeCheckpoint): void {
+  if (process.env.SETTLE_AUTOPAY_CRASH_AT !== point) return;
+  crashCount++;
+  if (crashCount >= Number(process.env.SETTLE_AUTOPAY_CRASH_AFTER ?? 1)) process.kill(process.pid, 'SIGKILL');
+}
+
+/** Attempts this old may have outlived their idempotency key (Stripe keeps keys 24 h): search before replaying. */
+const KEY_TRUST_MS = 23 * 60 * 60 * 1000;
 
 export const autopayKey = (invoiceId: string, attemptNo: number): string => `autopay:${invoiceId}:${attemptNo}`;
 
+type IntentFacts = Pick<AutopayCandidate, 'invoiceId' | 'invoiceNumber' | 'clientId' | 'customerId' | 'amount' | 'currency' | 'stripePaymentMethodId' | 'methodType' | 'mandateId' | 'attemptNo'> & {
+  attemptId: string;
+  paymentId: string;
+};
+
 /** The intent request for an attempt: a pure function of what step 1 stored. */
-function intentParams(installationId: string, a: { invoiceId: string; invoiceNumber: string; clientId: string; customerId: string; amount: number; currency: string; stripePaymentMethodId: string; methodType: string; mandateId: string | null; attemptNo: number; attemptId: string; paymentId: string }): Stripe.PaymentIntentCreateParams {
+function intentParams(installationId: string, a: IntentFacts): Stripe.PaymentIntentCreateParams {
   return {
     amount: a.amount,
     currency: a.currency.toLowerCase(),
@@ -81,25 +127,34 @@ function intentParams(installationId: string, a: { invoiceId: string; invoiceNum
   };
 }
 
-/** Step 1. Returns null when another process already holds this invoice (nothing was written). */
-async function recordAttempt(ctx: AppContext, scope: InstallationScope, c: AutopayCandidate, trigger: 'autopay' | 'charge_now'): Promise<{ attemptId: string; paymentId: string } | null> {
+
+/**
+ * Step 1. Returns null when there is nothing to charge (nothing open once credit and pending
+ * payments are counted) or another process already holds this invoice (nothing was written).
+ */
+async function recordAttempt(ctx: AppContext, scope: InstallationScope, c: AutopayCandidate, trigger: 'autopay' | 'charge_now'): Promise<AttemptRow | null> {
   const attemptId = randomUUID();
   const paymentId = randomUUID();
   const now = ctx.clock.now();
   const key = autopayKey(c.invoiceId, c.attemptNo);
   try {
-    await scope.transaction(async (tx) => {
+    return await scope.transaction(async (tx) => {
+      // What is open now, under the invoice's lock: the candidate was read earlier and credit may have paid part of it.
+      const amount = Math.min(c.amount, (await lockOpenAmounts(tx, [c.invoiceId], null)).get(c.invoiceId)?.open ?? 0);
+      if (amount <= 0) return null;
       await tx.insert('payments', {
-        id: paymentId, client_id: c.clientId, source: 'autopay', status: 'pending', amount: c.amount, currency: c.currency, method_type: c.methodType,
+        id: paymentId, client_id: c.clientId, source: 'autopay', status: 'pending', amount, currency: c.currency, method_type: c.methodType,
         method_label: c.methodLabel, payment_method_id: c.paymentMethodRowId, idempotency_key: key, created_by_kind: 'system', received_at: now, created_at: now, updated_at: now,
       });
-      await tx.insert('allocations', { payment_id: paymentId, invoice_id: c.invoiceId, amount: c.amount, currency: c.currency, rule: 'metadata', confidence: 1, state: 'pending', created_by_kind: 'system', created_at: now });
-      await tx.insert('charge_attempts', {
-        id: attemptId, invoice_id: c.invoiceId, client_id: c.clientId, attempt_no: c.attemptNo, scheduled_for: now, idempotency_key: key, payment_id: paymentId,
-        payment_method_id: c.paymentMethodRowId, amount: c.amount, currency: c.currency, status: 'in_flight', trigger, created_at: now, updated_at: now,
-      });
+      await tx.insert('allocations', { payment_id: paymentId, invoice_id: c.invoiceId, amount, currency: c.currency, rule: 'metadata', confidence: 1, state: 'pending', created_by_kind: 'system', created_at: now });
+      const attempt: AttemptRow = {
+        id: attemptId, invoice_id: c.invoiceId, client_id: c.clientId, attempt_no: c.attemptNo, idempotency_key: key, payment_id: paymentId,
+        payment_method_id: c.paymentMethodRowId, amount, currency: c.currency, status: 'in_flight', trigger, created_at: now,
+      };
+      await tx.insert('charge_attempts', { ...attempt, scheduled_for: now, updated_at: now });
       await enqueuePsaWriteBack(tx, { paymentId }, ctx.clock);
-      await recordAudit(tx, { actor: { type: 'system', id: null, label: trigger === 'autopay' ? 'autopay' : 'charge now' }, action: 'autopay.charge_started', subjectType: 'invoice', subjectId: c.invoiceId, clientId: c.clientId, details: { attemptNo: c.attemptNo, amount: c.amount, currency: c.currency, method: c.methodLabel } }, ctx.clock);
+      await recordAudit(tx, { actor: { type: 'system', id: null, label: trigger === 'autopay' ? 'autopay' : 'charge now' }, action: 'autopay.charge_started', subjectType: 'invoice', subjectId: c.invoiceId, clientId: c.clientId, details: { attemptNo: c.attemptNo, amount, currency: c.currency, method: c.methodLabel } }, ctx.clock);
+      return attempt;
     });
   } catch (err) {
     // A unique index said no: the attempt number, the in-flight attempt or the pending split exists —
@@ -107,66 +162,210 @@ async function recordAttempt(ctx: AppContext, scope: InstallationScope, c: Autop
     if ((err as { code?: string }).code === '23505') return null;
     throw err;
   }
-  return { attemptId, paymentId };
 }
 
-/** Steps 1–3 for one invoice. */
-export async function chargeInvoice(ctx: AppContext, scope: InstallationScope, stripe: Stripe, c: AutopayCandidate, policy: RetryPolicy, trigger: 'autopay' | 'charge_now' = 'autopay'): Promise<ChargeOutcome> {
-  const held = await recordAttempt(ctx, scope, c, trigger);
-  if (!held) return 'skipped';
-  const attempt = (await scope.from('charge_attempts').where({ id: held.attemptId }).first()) as AttemptRow;
-  return completeAttempt(ctx, scope, stripe, attempt, policy, c.firstFailureAt);
+/** Steps 0–3 for one invoice. */
+export async function chargeInvoice(
+  ctx: AppContext,
+  scope: InstallationScope,
+  stripe: Stripe,
+  c: AutopayCandidate,
+  policy: RetryPolicy,
+  trigger: 'autopay' | 'charge_now' = 'autopay',
+  options: ChargeOptions = {},
+): Promise<ChargeOutcome> {
+  // Credit first (selectDueInvoices says which clients hold any; unknown: look).
+  const credit = c.hasCredit === false ? { applied: 0, amountToCharge: c.amount } : await applyCreditsBeforeAutopay(scope, { clientId: c.clientId, invoiceId: c.invoiceId }, ctx.clock);
+  if (credit.amountToCharge <= 0) return credit.applied > 0 ? 'credited' : 'skipped';
+  const attempt = await recordAttempt(ctx, scope, c, trigger);
+  if (!attempt) return credit.applied > 0 ? 'credited' : 'skipped';
+  await checkpoint(options, 'attempt_recorded', c.invoiceId);
+  const facts: IntentFacts = {
+    invoiceId: c.invoiceId, invoiceNumber: c.invoiceNumber, clientId: c.clientId, customerId: c.customerId, amount: attempt.amount, currency: c.currency,
+    stripePaymentMethodId: c.stripePaymentMethodId, methodType: c.methodType, mandateId: c.mandateId, attemptNo: attempt.attempt_no, attemptId: attempt.id, paymentId: attempt.payment_id,
+  };
+  return sendAndRecord(ctx, scope, stripe, attempt, facts, policy, c.firstFailureAt, options);
 }
 
-/** Steps 2–3 (or their replay) for a recorded attempt. */
-export async function completeAttempt(ctx: AppContext, scope: InstallationScope, stripe: Stripe, attempt: AttemptRow, policy: RetryPolicy, firstFailureAt: Date | null): Promise<ChargeOutcome> {
-  const facts = (await scope
+async function checkpoint(options: ChargeOptions, point: ChargeCheckpoint, invoiceId: string): Promise<void> {
+  envCheckpoint(point);
+  await options.checkpoint?.(point, invoiceId);
+}
+
+type CreateAnswer =
+  | { kind: 'intent'; intent: Stripe.PaymentIntent; replayed: boolean }
+  | { kind: 'refused'; code: string; message: string }
+  | { kind: 'conflict' }
+  | { kind: 'unknown'; err: unknown };
+
+const replayedHeader = (headers: Record<string, unknown> | undefined): boolean => headers?.['idempotent-replayed'] === 'true';
+
+/** Step 2: one create (re-sent with the same key after a lost connection or a 5xx, twice at most). */
+async function createIntent(stripe: Stripe, bucket: TokenBucket | null, params: Stripe.PaymentIntentCreateParams, key: string): Promise<CreateAnswer> {
+  for (let sent = 1; ; sent++) {
+    try {
+      const intent = await limitedStripeCall(bucket, () => stripe.paymentIntents.create(params, { idempotencyKey: key, maxNetworkRetries: 0 }));
+      return { kind: 'intent', intent, replayed: replayedHeader(intent.lastResponse?.headers) };
+    } catch (err) {
+      if (!(err instanceof Stripe.errors.StripeError)) return { kind: 'unknown', err };
+      const failed = (err.raw as { payment_intent?: Stripe.PaymentIntent } | undefined)?.payment_intent;
+      if (failed?.id) return { kind: 'intent', intent: failed, replayed: replayedHeader(err.headers) };
+      if (err.type === 'StripeIdempotencyError') return { kind: 'conflict' };
+      if (err instanceof Stripe.errors.StripeCardError || (err instanceof Stripe.errors.StripeInvalidRequestError && err.code !== 'idempotency_key_in_use')) {
+        // Refused before an intent existed (say the method was detached): a hard failure, nothing charged.
+        return { kind: 'refused', code: err.code ?? 'payment_method_unusable', message: err.message };
+      }
+      const transient = err instanceof Stripe.errors.StripeConnectionError || err instanceof Stripe.errors.StripeAPIError;
+      if (!transient || sent >= 3) return { kind: 'unknown', err };
+      await new Promise((r) => setTimeout(r, 200 * sent));
+    }
+  }
+}
+
+/** Steps 2–3: send the create (or its replay) and write what came back. */
+async function sendAndRecord(
+  ctx: AppContext,
+  scope: InstallationScope,
+  stripe: Stripe,
+  attempt: AttemptRow,
+  facts: IntentFacts,
+  policy: RetryPolicy,
+  firstFailureAt: Date | null,
+  options: ChargeOptions,
+): Promise<ChargeOutcome> {
+  const bucket = options.bucket ?? null;
+  const ticket = await takeSyncTicket(scope.db);
+  const answer = await createIntent(stripe, bucket, intentParams(scope.installationId, facts), attempt.idempotency_key);
+  await checkpoint(options, 'stripe_answered', attempt.invoice_id);
+  if (answer.kind === 'refused') {
+    await finishWithoutIntent(ctx, scope, attempt, answer.code, answer.message);
+    return 'failed';
+  }
+  if (answer.kind === 'conflict') {
+    // The key was used with other parameters (it expired and was reused?): only a search can tell.
+    const found = await searchIntent(scope, stripe, bucket, attempt);
+    if (found) return settle(ctx, scope, stripe, attempt, found, facts.methodType, policy, firstFailureAt, options);
+    return markUnknown(ctx, scope, attempt, new Error('idempotency key conflict and no intent found by metadata'));
+  }
+  if (answer.kind === 'unknown') return markUnknown(ctx, scope, attempt, answer.err);
+  let intent = answer.intent;
+  let intentTicket = ticket;
+  if (answer.replayed) {
+    // A replay answers with the intent as it was at the first request; what counts is how it is now.
+    intentTicket = await takeSyncTicket(scope.db);
+    intent = await limitedStripeCall(bucket, () => stripe.paymentIntents.retrieve(intent.id, {}, { maxNetworkRetries: 0 }));
+  }
+  return settle(ctx, scope, stripe, attempt, { intent, ticket: intentTicket }, facts.methodType, policy, firstFailureAt, options);
+}
+
+async function markUnknown(ctx: AppContext, scope: InstallationScope, attempt: AttemptRow, err: unknown): Promise<ChargeOutcome> {
+  // No answer we can trust (network, 5xx, 429s without end): the outcome is unknown and the invoice
+  // stays locked until a replay of this very request (or a search) resolves it.
+  await scope.from('charge_attempts').where({ id: attempt.id }).whereIn('status', ['in_flight', 'unknown']).update({ status: 'unknown', updated_at: ctx.clock.now() });
+  ctx.logger.warn({ err, attemptId: attempt.id }, 'autopay charge outcome unknown; it will be resolved by replaying the same request');
+  return 'unknown';
+}
+
+/** The intent made for an attempt, found by its metadata (with a ticket taken before the search). */
+async function searchIntent(scope: InstallationScope, stripe: Stripe, bucket: TokenBucket | null, attempt: AttemptRow): Promise<{ intent: Stripe.PaymentIntent; ticket: SyncTicket } | null> {
+  const ticket = await takeSyncTicket(scope.db);
+  const result = await limitedStripeCall(bucket, () =>
+    stripe.paymentIntents.search({ query: `metadata['settle_charge_attempt_id']:'${attempt.id}'`, limit: 10 }, { maxNetworkRetries: 0 }),
+  );
+  const intent = result.data.find((pi) => pi.metadata.settle_charge_attempt_id === attempt.id);
+  return intent ? { intent, ticket } : null;
+}
+
+/**
+ * Step 3: cancel a failed intent (it must never charge later) unless the client can still complete
+ * it on-session (`authentication_required`), then write the intent id, the payment converged from
+ * the intent in hand and the attempt's outcome in one transaction.
+ */
+async function settle(
+  ctx: AppContext,
+  scope: InstallationScope,
+  stripe: Stripe,
+  attempt: AttemptRow,
+  seen: { intent: Stripe.PaymentIntent; ticket: SyncTicket },
+  methodType: 'card' | 'us_bank_account',
+  policy: RetryPolicy,
+  firstFailureAt: Date | null,
+  options: ChargeOptions,
+): Promise<ChargeOutcome> {
+  let { intent, ticket } = seen;
+  const outcomeIntent = intent;
+  if (intent.status === 'requires_payment_method' && !leftForAuthentication(intent)) {
+    const cancelTicket = await takeSyncTicket(scope.db);
+    try {
+      intent = await limitedStripeCall(options.bucket ?? null, () => stripe.paymentIntents.cancel(intent.id, {}, { idempotencyKey: `cancel:${intent.id}`, maxNetworkRetries: 0 }));
+      ticket = cancelTicket;
+    } catch (err) {
+      ctx.logger.warn({ err, intentId: intent.id }, 'could not cancel a failed autopay intent');
+    }
+  }
+  const env = { clock: ctx.clock, logger: ctx.logger, publicUrl: ctx.config.publicUrl };
+  return scope.transaction(async (tx) => {
+    await writePaymentIntent(tx, { paymentId: attempt.payment_id, intent, ticket, recordIntentId: true }, env);
+    return recordOutcome(ctx, tx, attempt, outcomeIntent, methodType, policy, firstFailureAt);
+  });
+}
+
+/** A failed off-session charge the client can still complete on-session: left open for them. */
+function leftForAuthentication(intent: Stripe.PaymentIntent): boolean {
+  const error = intent.last_payment_error;
+  return error?.code === 'authentication_required' || error?.decline_code === 'authentication_required';
+}
+
+/**
+ * Steps 2–3 (or their replay) for a recorded attempt whose outcome is not known or not final yet:
+ * re-read the intent when its id is recorded; otherwise replay the create with the same key — or,
+ * when the key may have expired, search by metadata first and create only if there is none.
+ */
+export async function completeAttempt(
+  ctx: AppContext,
+  scope: InstallationScope,
+  stripe: Stripe,
+  attempt: AttemptRow,
+  policy: RetryPolicy,
+  firstFailureAt: Date | null,
+  options: ChargeOptions = {},
+): Promise<ChargeOutcome> {
+  const bucket = options.bucket ?? null;
+  const row = (await scope
     .from('charge_attempts')
     .join('invoices as i', (j) => j.on('i.installation_id', 'charge_attempts.installation_id').andOn('i.id', 'charge_attempts.invoice_id'))
     .join('clients as c', (j) => j.on('c.installation_id', 'charge_attempts.installation_id').andOn('c.id', 'charge_attempts.client_id'))
     .join('payment_methods as m', (j) => j.on('m.installation_id', 'charge_attempts.installation_id').andOn('m.id', 'charge_attempts.payment_method_id'))
+    .join('payments as p', (j) => j.on('p.installation_id', 'charge_attempts.installation_id').andOn('p.id', 'charge_attempts.payment_id'))
     .where('charge_attempts.id', attempt.id)
-    .first('i.number', 'c.stripe_customer_id', 'm.stripe_payment_method_id', 'm.type', 'm.mandate_id')) as { number: string; stripe_customer_id: string; stripe_payment_method_id: string; type: 'card' | 'us_bank_account'; mandate_id: string | null };
-  const params = intentParams(scope.installationId, {
-    invoiceId: attempt.invoice_id, invoiceNumber: facts.number, clientId: attempt.client_id, customerId: facts.stripe_customer_id, amount: attempt.amount, currency: attempt.currency,
-    stripePaymentMethodId: facts.stripe_payment_method_id, methodType: facts.type, mandateId: facts.mandate_id, attemptNo: attempt.attempt_no, attemptId: attempt.id, paymentId: attempt.payment_id,
-  });
-  const recorded = (await scope.from('payments').where({ id: attempt.payment_id }).first('stripe_payment_intent_id')) as { stripe_payment_intent_id: string | null };
-  let intentId = recorded.stripe_payment_intent_id;
-  if (!intentId) {
-    try {
-      intentId = (await stripe.paymentIntents.create(params, { idempotencyKey: attempt.idempotency_key })).id;
-    } catch (err) {
-      const failed = err instanceof Stripe.errors.StripeError ? (err.raw as { payment_intent?: Stripe.PaymentIntent }).payment_intent : undefined;
-      if (failed?.id) {
-        intentId = failed.id;
-      } else if (err instanceof Stripe.errors.StripeCardError || (err instanceof Stripe.errors.StripeInvalidRequestError && err.code !== 'idempotency_key_in_use')) {
-        // Refused before an intent existed (say the method was detached): a hard failure, nothing charged.
-        await finishWithoutIntent(ctx, scope, attempt, err.code ?? 'payment_method_unusable', err.message);
-        return 'failed';
-      } else {
-        // No answer we can trust (network, 5xx, 429 after the SDK's retries): the outcome is unknown
-        // and the invoice stays locked until a replay of this very request resolves it.
-        await scope.from('charge_attempts').where({ id: attempt.id }).whereIn('status', ['in_flight', 'unknown']).update({ status: 'unknown', updated_at: ctx.clock.now() });
-        ctx.logger.warn({ err, attemptId: attempt.id }, 'autopay charge outcome unknown; it will be resolved by replaying the same request');
-        return 'unknown';
-      }
-    }
-    await scope.from('payments').where({ id: attempt.payment_id }).whereNull('stripe_payment_intent_id').update({ stripe_payment_intent_id: intentId, updated_at: ctx.clock.now() });
+    .first('i.number', 'c.stripe_customer_id', 'm.stripe_payment_method_id', 'm.type', 'm.mandate_id', 'p.stripe_payment_intent_id')) as {
+    number: string;
+    stripe_customer_id: string;
+    stripe_payment_method_id: string;
+    type: 'card' | 'us_bank_account';
+    mandate_id: string | null;
+    stripe_payment_intent_id: string | null;
+  };
+  if (row.stripe_payment_intent_id) {
+    const ticket = await takeSyncTicket(scope.db);
+    const intentId = row.stripe_payment_intent_id;
+    const intent = await limitedStripeCall(bucket, () => stripe.paymentIntents.retrieve(intentId, {}, { maxNetworkRetries: 0 }));
+    return settle(ctx, scope, stripe, attempt, { intent, ticket }, row.type, policy, firstFailureAt, options);
   }
-  const sync = { scope, stripe, clock: ctx.clock, logger: ctx.logger, publicUrl: ctx.config.publicUrl };
-  await syncPaymentIntent({ ...sync, paymentIntentId: intentId });
-  // A replayed create answers with the intent as it was then; what counts is how it is now.
-  const current = await stripe.paymentIntents.retrieve(intentId);
-  if (current.status === 'requires_payment_method') {
-    // Failed: make sure it can never succeed later, which also frees the invoice for the client.
-    await stripe.paymentIntents.cancel(intentId, {}, { idempotencyKey: `cancel:${intentId}` }).catch((err: unknown) => ctx.logger.warn({ err, intentId }, 'could not cancel a failed autopay intent'));
-    await syncPaymentIntent({ ...sync, paymentIntentId: intentId });
+  if (ctx.clock.now().getTime() - new Date(attempt.created_at).getTime() > KEY_TRUST_MS) {
+    const found = await searchIntent(scope, stripe, bucket, attempt);
+    if (found) return settle(ctx, scope, stripe, attempt, found, row.type, policy, firstFailureAt, options);
+    // None was made (the search index lags a minute at most; this attempt is hours old): the key has
+    // expired, so the create below runs afresh.
   }
-  return recordOutcome(ctx, scope, attempt, current, facts.type, policy, firstFailureAt);
+  const facts: IntentFacts = {
+    invoiceId: attempt.invoice_id, invoiceNumber: row.number, clientId: attempt.client_id, customerId: row.stripe_customer_id, amount: attempt.amount, currency: attempt.currency,
+    stripePaymentMethodId: row.stripe_payment_method_id, methodType: row.type, mandateId: row.mandate_id, attemptNo: attempt.attempt_no, attemptId: attempt.id, paymentId: attempt.payment_id,
+  };
+  return sendAndRecord(ctx, scope, stripe, attempt, facts, policy, firstFailureAt, options);
 }
 
-async function recordOutcome(ctx: AppContext, scope: InstallationScope, attempt: AttemptRow, intent: Stripe.PaymentIntent, methodType: 'card' | 'us_bank_account', policy: RetryPolicy, firstFailureAt: Date | null): Promise<ChargeOutcome> {
+async function recordOutcome(ctx: AppContext, tx: InstallationScope, attempt: AttemptRow, intent: Stripe.PaymentIntent, methodType: 'card' | 'us_bank_account', policy: RetryPolicy, firstFailureAt: Date | null): Promise<ChargeOutcome> {
   const now = ctx.clock.now();
   const error = intent.last_payment_error;
   const outcome: ChargeOutcome =
@@ -178,7 +377,7 @@ async function recordOutcome(ctx: AppContext, scope: InstallationScope, attempt:
     outcome === 'failed' || outcome === 'requires_action'
       ? nextRetryAt({ kind, attemptNo: attempt.attempt_no, methodType, firstFailureAt: firstFailureAt ?? now, policy })
       : null;
-  await scope.from('charge_attempts').where({ id: attempt.id }).update({ status: outcome, failure_code: failureCode, decline_code: declineCode, next_retry_at: retryAt, updated_at: now });
+  await tx.from('charge_attempts').where({ id: attempt.id }).update({ status: outcome, failure_code: failureCode, decline_code: declineCode, next_retry_at: retryAt, updated_at: now });
   return outcome;
 }
 

@@ -11,19 +11,25 @@ import type { AppContext } from '../http/context';
 import { getInstallationSettings } from '../installations/installation-settings';
 import { localDate } from '../installations/local-date';
 import { isCardExpired, paymentMethodLabel } from '../payment-methods/payment-method-display';
-import { chargeInvoice, completeAttempt, type AttemptRow, type AutopayCandidate, type ChargeOutcome } from './charge-invoice';
-import { tokenBucketFor } from './token-bucket';
+import { chargeInvoice, completeAttempt, type AttemptRow, type AutopayCandidate, type ChargeOptions, type ChargeOutcome } from './charge-invoice';
+import { autopayRate, tokenBucketFor } from './token-bucket';
 
 export interface RunAutopayOptions {
   /** Charges in flight at once (Stripe round trips overlap). */
   concurrency?: number;
-  /** Stripe requests per second for this account; default: 80 % of Stripe's limit (live 100/s, test 25/s). */
+  /**
+   * Stripe requests per second for this account; default: 95 % of Stripe's limit (live 100/s,
+   * test 25/s, or SETTLE_STRIPE_RATE_LIMIT when Stripe raised the account's limit).
+   */
   ratePerSecond?: number;
+  /** Crash injection for tests (see ChargeOptions). */
+  checkpoint?: ChargeOptions['checkpoint'];
   /** An attempt still `in_flight` after this long belongs to a process that died. */
   staleAfterMs?: number;
 }
 
-export type RunAutopayResult = Record<ChargeOutcome, number> & { resolved: number; candidates: number };
+/** Outcomes counted per charge; `resolved`: earlier attempts settled; `rateLimited`: 429s this process's bucket has seen for the account (cumulative). */
+export type RunAutopayResult = Record<ChargeOutcome, number> & { resolved: number; candidates: number; rateLimited: number };
 
 const UNRESOLVED = ['in_flight', 'unknown', 'processing', 'requires_action'];
 
@@ -98,10 +104,19 @@ export async function selectDueInvoices(ctx: AppContext, scope: InstallationScop
   const history = withHistory.length
     ? ((await scope.from('charge_attempts').whereIn('invoice_id', withHistory).orderBy('attempt_no').select('invoice_id', 'attempt_no', 'status', 'next_retry_at', 'updated_at')) as Array<{ invoice_id: string; attempt_no: number; status: string; next_retry_at: Date | null; updated_at: Date }>)
     : [];
+  const historyOf = new Map<string, typeof history>();
+  for (const h of history) historyOf.set(h.invoice_id, [...(historyOf.get(h.invoice_id) ?? []), h]);
+  // Clients holding credit (used before charging); the others skip that step and its client lock.
+  const clientIds = [...new Set(rows.map((r) => r.client_id))];
+  const withCredit = new Set<string>();
+  for (let i = 0; i < clientIds.length; i += 1000) {
+    const ids = (await scope.from('client_credits').whereIn('client_id', clientIds.slice(i, i + 1000)).groupBy('client_id').havingRaw('sum(amount) > 0').pluck('client_id')) as string[];
+    for (const id of ids) withCredit.add(id);
+  }
   const out: AutopayCandidate[] = [];
   for (const r of rows) {
     if (r.type === 'card' && isCardExpired(r, now)) continue;
-    const attempts = history.filter((h) => h.invoice_id === r.id);
+    const attempts = historyOf.get(r.id) ?? [];
     const last = attempts[attempts.length - 1];
     let firstFailureAt: Date | null = null;
     if (last && (last.status === 'failed' || last.status === 'requires_action')) {
@@ -113,7 +128,7 @@ export async function selectDueInvoices(ctx: AppContext, scope: InstallationScop
     out.push({
       invoiceId: r.id, invoiceNumber: r.number, clientId: r.client_id, customerId: r.stripe_customer_id, amount: r.amount_remaining, currency: r.currency,
       paymentMethodRowId: r.pm_id, stripePaymentMethodId: r.stripe_payment_method_id, methodType: r.type, mandateId: r.mandate_id,
-      methodLabel: paymentMethodLabel({ ...r, type: r.type }), attemptNo: (r.last_attempt_no ?? 0) + 1, firstFailureAt,
+      methodLabel: paymentMethodLabel({ ...r, type: r.type }), attemptNo: (r.last_attempt_no ?? 0) + 1, firstFailureAt, hasCredit: withCredit.has(r.client_id),
     });
   }
   return out;
@@ -127,7 +142,7 @@ async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise
 }
 
 export async function runAutopay(ctx: AppContext, installationId: string, options: RunAutopayOptions = {}): Promise<RunAutopayResult> {
-  const result: RunAutopayResult = { succeeded: 0, processing: 0, failed: 0, requires_action: 0, unknown: 0, skipped: 0, resolved: 0, candidates: 0 };
+  const result: RunAutopayResult = { succeeded: 0, processing: 0, failed: 0, requires_action: 0, unknown: 0, skipped: 0, credited: 0, resolved: 0, candidates: 0, rateLimited: 0 };
   const scope = new InstallationScope(ctx.db, installationId);
   let stripe: Stripe;
   let livemode: boolean;
@@ -143,10 +158,12 @@ export async function runAutopay(ctx: AppContext, installationId: string, option
   }
   const settings = await getInstallationSettings(scope);
   const policy = { retryScheduleDays: settings.autopay.retryScheduleDays, achMaxRetries: settings.autopay.achMaxRetries };
-  // Each charge is about three Stripe requests (create, retrieve, and cancel or not); the bucket counts requests.
-  const bucket = tokenBucketFor(accountId, options.ratePerSecond ?? (livemode ? 80 : 20));
-  const limited = <T>(fn: () => Promise<T>) => bucket.take(3).then(fn);
-  const concurrency = options.concurrency ?? 16;
+  // A charge is one Stripe request when it goes through (two when a failed intent is canceled); every
+  // request takes a token. With ~300 ms a round trip, rate × latency charges must be in flight to
+  // keep the bucket busy; the default leaves room for the database work around each request.
+  const bucket = tokenBucketFor(accountId, options.ratePerSecond ?? autopayRate(livemode));
+  const charge: ChargeOptions = { bucket, ...(options.checkpoint ? { checkpoint: options.checkpoint } : {}) };
+  const concurrency = options.concurrency ?? 64;
 
   // 1. Attempts whose outcome is unknown: replay (same key) or re-read before anything new happens.
   const staleBefore = new Date(ctx.clock.now().getTime() - (options.staleAfterMs ?? 120_000));
@@ -157,8 +174,13 @@ export async function runAutopay(ctx: AppContext, installationId: string, option
     .orderBy('created_at')
     .select()) as AttemptRow[];
   await pool(unresolved, concurrency, async (attempt) => {
-    const outcome = await limited(() => completeAttempt(ctx, scope, stripe, attempt, policy, null));
-    if (outcome !== attempt.status) result.resolved++;
+    try {
+      const outcome = await completeAttempt(ctx, scope, stripe, attempt, policy, null, charge);
+      if (outcome !== attempt.status) result.resolved++;
+    } catch (err) {
+      // Stays unresolved (its invoice stays locked); the next run tries again.
+      ctx.logger.error({ err, attemptId: attempt.id }, 'autopay could not resolve an attempt');
+    }
   });
 
   // 2. What is due now.
@@ -166,13 +188,14 @@ export async function runAutopay(ctx: AppContext, installationId: string, option
   result.candidates = due.length;
   await pool(due, concurrency, async (candidate) => {
     try {
-      result[await limited(() => chargeInvoice(ctx, scope, stripe, candidate, policy))]++;
+      result[await chargeInvoice(ctx, scope, stripe, candidate, policy, 'autopay', charge)]++;
     } catch (err) {
       // One invoice's trouble never stops the run; its attempt (if recorded) is resolved next run.
       result.unknown++;
       ctx.logger.error({ err, invoiceId: candidate.invoiceId }, 'autopay charge failed unexpectedly');
     }
   });
+  result.rateLimited = bucket.rateLimited;
   if (result.candidates || result.resolved) ctx.logger.info({ installationId, ...result }, 'autopay run finished');
   return result;
 }

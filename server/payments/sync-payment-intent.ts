@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
-import { claimSyncWrite, takeSyncTicket } from '../stripe/sync-ticket';
+import type { InstallationScope } from '../db/tenant-scope';
+import { claimSyncWrite, takeSyncTicket, type SyncTicket } from '../stripe/sync-ticket';
 import { changedColumns, idOf, type StripeSyncOptions, type SyncOutcome } from '../stripe/stripe-sync-options';
 import { FINAL_PAYMENT_STATUSES, mapPaymentIntentStatus, type PaymentStatus } from './map-payment-intent-status';
 import { paymentMethodDisplay, paymentMethodLabel } from '../payment-methods/payment-method-display';
@@ -23,6 +24,7 @@ interface PaymentRow {
   decline_code: string | null;
   failure_message: string | null;
   stripe_charge_id: string | null;
+  stripe_payment_intent_id: string | null;
   succeeded_at: Date | null;
 }
 
@@ -65,37 +67,59 @@ export function paymentColumnsFromIntent(pi: Stripe.PaymentIntent): {
  * the payment transition hooks (the ledger's hook point).
  */
 export async function syncPaymentIntent(options: SyncPaymentIntentOptions): Promise<SyncPaymentIntentResult> {
-  const { scope, stripe, clock, paymentIntentId } = options;
+  const { scope, stripe, paymentIntentId } = options;
   const known = (await scope.from('payments').where({ stripe_payment_intent_id: paymentIntentId }).first('id')) as { id: string } | undefined;
   if (!known) return { outcome: 'not_ours' };
   const ticket = await takeSyncTicket(scope.db);
   const pi = await stripe.paymentIntents.retrieve(paymentIntentId, { expand: ['payment_method'] });
-  const next = paymentColumnsFromIntent(pi);
-  const now = clock.now();
+  return scope.transaction((tx) => writePaymentIntent(tx, { paymentId: known.id, intent: pi, ticket }, options));
+}
 
-  return scope.transaction(async (tx) => {
-    if (!(await claimSyncWrite(tx, paymentIntentId, ticket, now))) return { outcome: 'stale', paymentId: known.id };
-    const current = (await tx.from('payments').where({ id: known.id }).forUpdate().first()) as PaymentRow;
-    if (FINAL_PAYMENT_STATUSES.has(current.status) && next.status !== current.status) {
-      options.logger.warn({ paymentId: current.id, from: current.status, to: next.status, paymentIntentId }, 'refusing to move a final payment status');
-      return { outcome: 'unchanged', paymentId: current.id };
-    }
-    const changes = changedColumns(current as unknown as Record<string, unknown>, {
-      ...next,
-      ...(next.status === 'succeeded' && !current.succeeded_at ? { succeeded_at: now } : {}),
-    });
-    if (Object.keys(changes).length === 0) return { outcome: 'unchanged', paymentId: current.id };
-    await tx.from('payments').where({ id: current.id }).update({ ...changes, updated_at: now });
-    if (next.status === current.status) return { outcome: 'updated', paymentId: current.id };
-    const transition: PaymentTransition = {
-      paymentId: current.id,
-      clientId: current.client_id,
-      stripePaymentIntentId: paymentIntentId,
-      from: current.status,
-      to: next.status,
-      at: now,
-    };
-    await runPaymentTransitionHooks(tx, transition, { publicUrl: options.publicUrl, logger: options.logger });
-    return { outcome: 'updated', paymentId: current.id, transition };
+/**
+ * The same convergence from an intent already in hand (the answer of the create, confirm or cancel
+ * call that produced it), without fetching it again: `ticket` must have been taken (takeSyncTicket)
+ * before that call was sent, so the ordering rule holds — an answer is never older than its ticket.
+ * Never use it with a replayed idempotent answer (`Idempotent-Replayed`): that is as old as the
+ * first request. Runs inside the caller's transaction `tx` (so the caller can batch its own writes
+ * with it); `paymentId` is the payments row that carries this intent's id.
+ */
+export async function writePaymentIntent(
+  tx: InstallationScope,
+  input: { paymentId: string; intent: Stripe.PaymentIntent; ticket: SyncTicket; recordIntentId?: boolean },
+  options: Pick<StripeSyncOptions, 'clock' | 'logger' | 'publicUrl'>,
+): Promise<SyncPaymentIntentResult> {
+  const { intent: pi, ticket, paymentId } = input;
+  const paymentIntentId = pi.id;
+  const next = paymentColumnsFromIntent(pi);
+  const now = options.clock.now();
+  // recordIntentId: the payment learns its intent id in the same write (autopay's one update per answer).
+  const idColumn = input.recordIntentId ? { stripe_payment_intent_id: paymentIntentId } : {};
+  if (!(await claimSyncWrite(tx, paymentIntentId, ticket, now))) {
+    if (input.recordIntentId) await tx.from('payments').where({ id: paymentId }).whereNull('stripe_payment_intent_id').update({ ...idColumn, updated_at: now });
+    return { outcome: 'stale', paymentId };
+  }
+  const current = (await tx.from('payments').where({ id: paymentId }).forUpdate().first()) as PaymentRow;
+  if (FINAL_PAYMENT_STATUSES.has(current.status) && next.status !== current.status) {
+    options.logger.warn({ paymentId: current.id, from: current.status, to: next.status, paymentIntentId }, 'refusing to move a final payment status');
+    if (input.recordIntentId && !current.stripe_payment_intent_id) await tx.from('payments').where({ id: paymentId }).update({ ...idColumn, updated_at: now });
+    return { outcome: 'unchanged', paymentId: current.id };
+  }
+  const changes = changedColumns(current as unknown as Record<string, unknown>, {
+    ...next,
+    ...(input.recordIntentId && !current.stripe_payment_intent_id ? idColumn : {}),
+    ...(next.status === 'succeeded' && !current.succeeded_at ? { succeeded_at: now } : {}),
   });
+  if (Object.keys(changes).length === 0) return { outcome: 'unchanged', paymentId: current.id };
+  await tx.from('payments').where({ id: current.id }).update({ ...changes, updated_at: now });
+  if (next.status === current.status) return { outcome: 'updated', paymentId: current.id };
+  const transition: PaymentTransition = {
+    paymentId: current.id,
+    clientId: current.client_id,
+    stripePaymentIntentId: paymentIntentId,
+    from: current.status,
+    to: next.status,
+    at: now,
+  };
+  await runPaymentTransitionHooks(tx, transition, { publicUrl: options.publicUrl, logger: options.logger });
+  return { outcome: 'updated', paymentId: current.id, transition };
 }

@@ -6,7 +6,7 @@ import { invalidRequest } from '../../core/stripe-error.js';
  * case-insensitive), `field~'value'` (substring, ≥3 chars), `-field:'value'` (negation),
  * `metadata['key']:'value'`, `created>unix` (`<`, `>=`, `<=`), joined by AND or by OR (not both).
  */
-interface Clause {
+export interface Clause {
   field: string;
   metadataKey: string | null;
   op: ':' | '~' | '>' | '<' | '>=' | '<=';
@@ -18,6 +18,11 @@ const CLAUSE = /^\s*(-)?([a-z_]+)(?:\[['"]([^'"]+)['"]\])?\s*(:|~|>=|<=|>|<)\s*(
 const FIELDS = new Set(['email', 'name', 'phone', 'metadata', 'created']);
 
 export function parseCustomerQuery(query: string): { clauses: Clause[]; joiner: 'AND' | 'OR' } {
+  return parseSearchQuery(query, FIELDS, 'customers');
+}
+
+/** The query language over a resource's searchable `fields` (`resource` names it in errors). */
+export function parseSearchQuery(query: string, fields: ReadonlySet<string>, resource: string): { clauses: Clause[]; joiner: 'AND' | 'OR' } {
   const clauses: Clause[] = [];
   const joiners = new Set<'AND' | 'OR'>();
   let rest = query;
@@ -25,7 +30,7 @@ export function parseCustomerQuery(query: string): { clauses: Clause[]; joiner: 
     const m = CLAUSE.exec(rest);
     if (!m) throw invalidRequest(`Invalid query: could not parse '${query}'.`, { param: 'query' });
     const field = m[2] ?? '';
-    if (!FIELDS.has(field)) throw invalidRequest(`Field '${field}' is an unsupported search field for customers.`, { param: 'query' });
+    if (!fields.has(field)) throw invalidRequest(`Field '${field}' is an unsupported search field for ${resource}.`, { param: 'query' });
     const value = (m[5] ?? m[6] ?? m[7] ?? '').replace(/\\(.)/g, '$1');
     clauses.push({ field, metadataKey: m[3] ?? null, op: m[4] as Clause['op'], value, negate: m[1] === '-' });
     rest = rest.slice(m[0].length);
@@ -42,10 +47,13 @@ export function parseCustomerQuery(query: string): { clauses: Clause[]; joiner: 
   return { clauses, joiner: joiners.has('OR') ? 'OR' : 'AND' };
 }
 
-function matches(c: Clause, customer: Stripe.Customer): boolean {
-  if (c.field === 'created') {
+const NUMERIC: ReadonlySet<string> = new Set(['created']);
+
+/** Whether an object (with `created` and `metadata`) satisfies one clause; `numericFields` compare as numbers. */
+export function matchesClause(c: Clause, customer: { created: number; metadata: Stripe.Metadata }, numericFields: ReadonlySet<string> = NUMERIC): boolean {
+  if (numericFields.has(c.field)) {
     const n = Number(c.value);
-    const t = customer.created;
+    const t = Number((customer as unknown as Record<string, unknown>)[c.field]);
     const ok = c.op === '>' ? t > n : c.op === '<' ? t < n : c.op === '>=' ? t >= n : c.op === '<=' ? t <= n : t === n;
     return ok !== c.negate;
   }
@@ -64,5 +72,5 @@ function matches(c: Clause, customer: Stripe.Customer): boolean {
 
 export function filterCustomers(customers: Stripe.Customer[], query: string): Stripe.Customer[] {
   const { clauses, joiner } = parseCustomerQuery(query);
-  return customers.filter((c) => (joiner === 'AND' ? clauses.every((cl) => matches(cl, c)) : clauses.some((cl) => matches(cl, c))));
+  return customers.filter((c) => (joiner === 'AND' ? clauses.every((cl) => matchesClause(cl, c)) : clauses.some((cl) => matchesClause(cl, c))));
 }

@@ -4,7 +4,9 @@ import type { AccountState, PaymentIntentRecord } from '../../core/account-state
 import { idOf, timeForCustomer } from '../../core/emulator.js';
 import { clientSecretFor, newId } from '../../core/ids.js';
 import { invalidRequest, resourceMissing } from '../../core/stripe-error.js';
-import { listParamShape, newestFirst, paginate } from '../../http/list.js';
+import { limitParam, listParamShape, newestFirst, paginate } from '../../http/list.js';
+import { searchPage } from '../../http/search.js';
+import { filterPaymentIntents } from './search-payment-intents.js';
 import { anyParam, applyMetadata, bool, emptyable, int, metadata, obj, oneOf, parseParams, str } from '../../http/params.js';
 import type { Route } from '../../http/router.js';
 import { emitEvent } from '../events/emit-event.js';
@@ -73,6 +75,7 @@ const updateSchema = obj({
 });
 const cancelSchema = obj({ cancellation_reason: oneOf(['duplicate', 'fraudulent', 'requested_by_customer', 'abandoned']).optional() });
 const listSchema = obj({ ...listParamShape, customer: str.optional() });
+const searchSchema = obj({ query: str, limit: limitParam.optional(), page: str.optional() });
 
 function getPi(account: AccountState, id: string): PaymentIntentRecord {
   const rec = account.paymentIntents.get(id);
@@ -253,6 +256,15 @@ export const paymentIntentRoutes: Route[] = [
       em.scheduler.cancel(pi.id);
       emitEvent(em, account, 'payment_intent.canceled', pi);
       return pi;
+    },
+  },
+  {
+    method: 'GET',
+    pattern: '/v1/payment_intents/search',
+    handler: ({ account, params }) => {
+      const p = parseParams(searchSchema, params);
+      const items = newestFirst(account.paymentIntents.values()).map((r) => r.object);
+      return searchPage(filterPaymentIntents(items, p.query), p.limit, p.page, '/v1/payment_intents/search');
     },
   },
   {
