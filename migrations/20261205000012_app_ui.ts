@@ -90,15 +90,19 @@ end $$`,
   ];
 }
 
-// Row triggers: one event per payment or invoice whose status (or money) changed, NOTIFY at commit.
-function liveTrigger(table: 'payments' | 'invoices'): string[] {
+// Row triggers: one event per payment or invoice whose status (or money) changed, NOTIFY at commit
+// (migration 16 takes the NOTIFY out: every process polls live_events instead).
+export function liveEventFunction(table: 'payments' | 'invoices', notify: boolean): string {
   const kind = table === 'payments' ? 'payment' : 'invoice';
   const unchanged =
     table === 'payments'
       ? 'new.status is not distinct from old.status and new.amount_refunded is not distinct from old.amount_refunded and new.dispute_status is not distinct from old.dispute_status'
       : 'new.status is not distinct from old.status and new.amount_remaining is not distinct from old.amount_remaining';
-  return [
-    `create function ${table}_live_event() returns trigger language plpgsql as $$
+  const announce = notify
+    ? `perform pg_notify('settle_live', json_build_object('id', ev.id, 'installationId', ev.installation_id, 'kind', ev.kind,
+    'subjectId', ev.subject_id, 'clientId', ev.client_id, 'status', ev.status, 'at', ev.at)::text);`
+    : '';
+  return `create or replace function ${table}_live_event() returns trigger language plpgsql as $$
 declare
   ev live_events;
 begin
@@ -110,10 +114,14 @@ begin
   insert into live_events (installation_id, kind, subject_id, client_id, status)
     values (new.installation_id, '${kind}', new.id, new.client_id, new.status)
     returning * into ev;
-  perform pg_notify('settle_live', json_build_object('id', ev.id, 'installationId', ev.installation_id, 'kind', ev.kind,
-    'subjectId', ev.subject_id, 'clientId', ev.client_id, 'status', ev.status, 'at', ev.at)::text);
+  ${announce}
   return null;
-end $$`,
+end $$`;
+}
+
+function liveTrigger(table: 'payments' | 'invoices'): string[] {
+  return [
+    liveEventFunction(table, true),
     `create trigger ${table}_live after insert or update on ${table} for each row execute function ${table}_live_event()`,
   ];
 }

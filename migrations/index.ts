@@ -14,6 +14,7 @@ import * as ledger from './20261205000011_ledger';
 import * as appUi from './20261205000012_app_ui';
 import * as staffEnteredMethods from './20261205000014_staff_entered_methods';
 import * as autopaySkip from './20261205000013_autopay_skip';
+import * as liveEventsPolled from './20261205000016_live_events_polled';
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261123000001_initial_schema': initialSchema,
@@ -29,4 +30,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261205000012_app_ui': appUi,
   '20261205000014_staff_entered_methods': staffEnteredMethods,
   '20261205000013_autopay_skip': autopaySkip,
+  '20261205000016_live_events_polled': liveEventsPolled,
 };

@@ -1,22 +1,24 @@
 // Fans payment and invoice status changes out to the browsers connected to this process.
 //
-// Where changes come from: triggers on payments and invoices (migration 20261205000012) write a
-// live_events row and NOTIFY settle_live in the changing transaction, whatever code path made the
-// change (webhook handler, autopay run, portal payment, PSA sync) and whichever process ran it.
+// Where changes come from: triggers on payments and invoices (migrations 20261205000012 and 16) write
+// a live_events row in the changing transaction, whatever code path made the change (webhook
+// handler, autopay run, portal payment, PSA sync) and whichever process ran it.
 //
-// - PostgreSQL (any number of processes): one dedicated connection per process LISTENs. NOTIFY is
-//   delivered at commit, in commit order, and never for a rolled-back change, so a payment settled
-//   by a webhook in process A reaches a viewer connected to process B within milliseconds. If the
-//   listening connection drops, the hub reconnects and catches up from the last id it saw.
-// - PGlite (one process, one connection): polling live_events every `pollMs` while anyone is
-//   connected. With a single connection transactions never interleave, so ids commit in order and
-//   `id > cursor` misses nothing.
+// How they get here: every process polls live_events every `pollMs` while anyone is connected to it
+// (PostgreSQL with any number of processes, and PGlite). The triggers used to NOTIFY instead, but
+// PostgreSQL serializes the commits of every transaction that notifies (a database-wide lock held
+// through the WAL flush), which capped every money-moving path — an autopay run at ~42 charges a
+// second — for the sake of a screen refresh; a poll of an indexed table twice a second costs nothing.
+//
+// Ids come from a sequence when a row is inserted, but transactions commit in any order, so a poll
+// can see id 103 before id 102 is committed. The hub remembers such gaps for `gapMs` and asks for
+// them again on each poll: a change that commits late is still delivered (once), and a gap left by a
+// rolled-back transaction is forgotten. On PGlite (one connection) there are no such gaps.
 //
 // A browser that reconnects sends Last-Event-ID; the route replays later rows of its installation
 // from the table (kept a day, see prune-live-events). Viewers only ever receive their own
 // installation's events: the hub indexes subscribers by installation id.
 import type { Knex } from 'knex';
-import pg from 'pg';
 import type { Database } from '../db/database';
 import type { Logger } from '../logger';
 import { toLiveEventView, type LiveEventRow, type LiveEventView } from './live-event';
@@ -24,14 +26,14 @@ import { toLiveEventView, type LiveEventRow, type LiveEventView } from './live-e
 export type LiveListener = (event: LiveEventView) => void;
 
 export interface LiveHubOptions {
-  /** PGlite polling interval. */
+  /** Polling interval. */
   pollMs?: number;
-  /** Wait before reconnecting a dropped LISTEN connection. */
-  reconnectMs?: number;
+  /** How long a gap in the ids (a transaction still running, or rolled back) is asked for again. */
+  gapMs?: number;
 }
 
 export interface LiveHub {
-  /** Resolves once the hub listens (PostgreSQL) or knows where to poll from (PGlite). */
+  /** Resolves once the hub knows where to poll from. */
   ready(): Promise<void>;
   /** Starts delivering this installation's events to `listener`; returns the unsubscribe function. */
   subscribe(installationId: string, listener: LiveListener): () => void;
@@ -39,28 +41,28 @@ export interface LiveHub {
   replay(installationId: string, afterId: string, limit?: number): Promise<LiveEventView[]>;
   /** Registers something to end at shutdown (an open stream); returns its unregister function. */
   onClose(fn: () => void): () => void;
-  /** Ends every stream and stops listening; later subscribers get nothing. */
+  /** Ends every stream and stops polling; later subscribers get nothing. */
   close(): Promise<void>;
-  readonly mode: 'listen' | 'poll';
+  readonly mode: 'poll';
 }
 
 const ID = /^\d{1,18}$/;
+/** A jump in ids wider than this (a sequence cache, a burst elsewhere) is not tracked id by id. */
+const MAX_TRACKED_GAP = 5_000;
 
 export function createLiveHub(source: { knex: Knex; kind: Database['kind']; url: string | null }, logger: Logger, options: LiveHubOptions = {}): LiveHub {
   const listeners = new Map<string, Set<LiveListener>>();
   const closers = new Set<() => void>();
   const pollMs = options.pollMs ?? 500;
-  const reconnectMs = options.reconnectMs ?? 1000;
-  const mode: LiveHub['mode'] = source.kind === 'postgres' && source.url ? 'listen' : 'poll';
+  const gapMs = options.gapMs ?? 60_000;
   let closed = false;
-  let cursor: string | null = null; // highest id delivered (or skipped as before the first subscriber)
+  let cursor: number | null = null; // highest id seen (or skipped as before the first subscriber)
+  const gaps = new Map<number, number>(); // id not seen yet below the cursor → when first missed
   let started: Promise<void> | null = null;
-  let client: pg.Client | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
+  let looping = false; // a poll is scheduled or running
 
   const dispatch = (row: LiveEventRow) => {
-    const id = String(row.id);
-    if (cursor === null || BigInt(id) > BigInt(cursor)) cursor = id;
     const set = listeners.get(row.installation_id);
     if (!set) return;
     const view = toLiveEventView(row);
@@ -73,61 +75,53 @@ export function createLiveHub(source: { knex: Knex; kind: Database['kind']; url:
     }
   };
 
-  const latestId = async (): Promise<string> => {
+  const latestId = async (): Promise<number> => {
     const row = (await source.knex('live_events').max({ id: 'id' }).first()) as { id: number | string | null } | undefined;
-    return String(row?.id ?? 0);
+    return Number(row?.id ?? 0);
   };
 
-  /** Rows after the cursor, for every installation with a viewer here (polling, and catch-up after a reconnect). */
-  const catchUp = async () => {
+  /** Rows after the cursor and the gaps still open, every installation's (gaps are global). */
+  const poll = async () => {
     if (cursor === null || listeners.size === 0) return;
-    const rows = (await source.knex('live_events').where('id', '>', cursor).whereIn('installation_id', [...listeners.keys()]).orderBy('id').limit(1000)) as LiveEventRow[];
-    for (const row of rows) dispatch(row);
+    const now = Date.now();
+    for (const [id, since] of gaps) if (now - since > gapMs) gaps.delete(id);
+    const after = cursor;
+    const missing = [...gaps.keys()];
+    const rows = (await source
+      .knex('live_events')
+      .where((q) => {
+        q.where('id', '>', after);
+        if (missing.length > 0) q.orWhereIn('id', missing);
+      })
+      .orderBy('id')
+      .limit(1000)) as LiveEventRow[];
+    for (const row of rows) {
+      const id = Number(row.id);
+      if (id <= (cursor ?? 0)) {
+        if (!gaps.delete(id)) continue; // delivered already
+      } else {
+        if (id - (cursor ?? 0) <= MAX_TRACKED_GAP) for (let g = (cursor ?? 0) + 1; g < id; g++) gaps.set(g, now);
+        cursor = id;
+      }
+      dispatch(row);
+    }
   };
 
   const schedulePoll = () => {
-    if (closed || listeners.size === 0) return;
+    looping = !closed && listeners.size > 0;
+    if (!looping) return;
     timer = setTimeout(() => {
       timer = null;
-      catchUp().then(schedulePoll, (err: unknown) => {
+      poll().then(schedulePoll, (err: unknown) => {
         logger.warn({ err }, 'live events poll failed');
         schedulePoll();
       });
     }, pollMs);
   };
 
-  const listen = async (): Promise<void> => {
-    const c = new pg.Client({ connectionString: source.url! });
-    c.on('error', (err) => logger.warn({ err }, 'live events connection error'));
-    c.on('end', () => {
-      if (client !== c || closed) return;
-      client = null;
-      setTimeout(() => {
-        if (!closed) listen().then(catchUp).catch((err: unknown) => logger.warn({ err }, 'live events reconnect failed'));
-      }, reconnectMs);
-    });
-    c.on('notification', (message) => {
-      if (message.channel !== 'settle_live' || !message.payload) return;
-      try {
-        const p = JSON.parse(message.payload) as { id: number; installationId: string; kind: 'payment' | 'invoice'; subjectId: string; clientId: string | null; status: string; at: string };
-        dispatch({ id: p.id, installation_id: p.installationId, kind: p.kind, subject_id: p.subjectId, client_id: p.clientId, status: p.status, at: p.at });
-      } catch (err) {
-        logger.warn({ err }, 'unreadable live event');
-      }
-    });
-    await c.connect();
-    await c.query('listen settle_live');
-    if (closed) {
-      await c.end();
-      return;
-    }
-    client = c;
-  };
-
   const start = (): Promise<void> => {
     started ??= (async () => {
       cursor = await latestId();
-      if (mode === 'listen') await listen();
     })().catch((err: unknown) => {
       started = null;
       throw err;
@@ -136,7 +130,7 @@ export function createLiveHub(source: { knex: Knex; kind: Database['kind']; url:
   };
 
   return {
-    mode,
+    mode: 'poll',
     ready: start,
     subscribe(installationId, listener) {
       if (closed) return () => undefined;
@@ -145,7 +139,7 @@ export function createLiveHub(source: { knex: Knex; kind: Database['kind']; url:
       set.add(listener);
       start().then(
         () => {
-          if (mode === 'poll' && timer === null) schedulePoll();
+          if (!looping) schedulePoll();
         },
         (err: unknown) => logger.error({ err }, 'live updates could not start'),
       );
@@ -170,9 +164,6 @@ export function createLiveHub(source: { knex: Knex; kind: Database['kind']; url:
       for (const fn of [...closers]) fn();
       closers.clear();
       listeners.clear();
-      const c = client;
-      client = null;
-      await c?.end().catch(() => undefined);
     },
   };
 }

@@ -38,14 +38,16 @@ export function liveRoutes(passport: SettlePassport, hub: LiveHub, options: Live
     res.write('retry: 3000\n\n');
 
     // Subscribe before replaying, hold live events until the replay is sent, then drop duplicates.
+    // Ids are not always in commit order (a transaction that commits late delivers a lower id after
+    // a higher one), so duplicates are told by the ids sent, not by the highest.
     const lastEventId = req.get('last-event-id');
-    let lastSent = lastEventId && /^\d{1,18}$/.test(lastEventId) ? BigInt(lastEventId) : BigInt(0);
     let replaying = true;
     const held: LiveEventView[] = [];
+    const sent = new Set<string>();
     const send = (event: LiveEventView) => {
-      const id = BigInt(event.id);
-      if (id <= lastSent) return;
-      lastSent = id;
+      if (sent.has(event.id)) return;
+      sent.add(event.id);
+      if (sent.size > 10_000) sent.delete(sent.values().next().value!);
       res.write(frame(event));
     };
     const unsubscribe = hub.subscribe(principal.installationId, (event) => (replaying ? held.push(event) : send(event)));

@@ -1,8 +1,8 @@
 // Live updates (GET /api/app/events, server-sent events): a payment's status change reaches the
 // technician's open stream whatever wrote it (here: plain SQL, as a webhook handler's transaction
 // would), only for the viewer's installation; a reconnect with Last-Event-ID replays what was
-// missed; on PostgreSQL a change made by another process's connection arrives through LISTEN/NOTIFY;
-// and graceful shutdown ends open streams instead of waiting for them.
+// missed; on PostgreSQL a change made by another process's connection arrives (every process polls
+// live_events), and one committed after a later id was already read is still delivered, once; and graceful shutdown ends open streams instead of waiting for them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase } from '../../server/db/database';
 import { createLogger } from '../../server/logger';
@@ -134,7 +134,7 @@ describe('live updates (server-sent events)', () => {
     again.close();
   });
 
-  it.skipIf(!usingPostgres())('delivers a change made through another process’s connection (LISTEN/NOTIFY)', async () => {
+  it.skipIf(!usingPostgres())('delivers a change made through another process’s connection', async () => {
     const { inst, cookie } = await signedIn(app.url);
     const client = await makeClient(inst.scope);
     const location = app.db.location;
@@ -143,7 +143,7 @@ describe('live updates (server-sent events)', () => {
     const database = await createDatabase({ kind: 'postgres', url: location.url, poolMax: 2 });
     const second = await startRuntime({ config: testConfig({ DATABASE_URL: location.url }), database, logger: createLogger({ level: 'silent' }), seed: false, cron: false, webRoot: '/nonexistent' });
     try {
-      const stream = await openStream(second.url, cookie); // answers once the process LISTENs
+      const stream = await openStream(second.url, cookie);
       // …while the first process writes the change.
       const [payment] = (await inst.scope.insert('payments', { client_id: client.id, source: 'autopay', status: 'processing', amount: 9_900, currency: 'USD' }).returning('id')) as Array<{ id: string }>;
       await inst.scope.from('payments').where({ id: payment!.id }).update({ status: 'failed', failure_code: 'insufficient_funds' });
@@ -151,6 +151,33 @@ describe('live updates (server-sent events)', () => {
       stream.close();
     } finally {
       await second.shutdown('test');
+      await database.close();
+    }
+  });
+
+  it.skipIf(!usingPostgres())('a change whose transaction commits after a later one is still delivered, once', async () => {
+    const { inst, cookie } = await signedIn(app.url);
+    const client = await makeClient(inst.scope);
+    const otherClient = await makeClient(inst.scope); // the client's summary row stays locked by the slow transaction
+    const stream = await openStream(app.url, cookie);
+    const location = app.db.location;
+    if (location.kind !== 'postgres') return;
+    const database = await createDatabase({ kind: 'postgres', url: location.url, poolMax: 2 });
+    try {
+      // A slow transaction takes the lower live_events id and holds it…
+      const slow = await database.knex.transaction();
+      const [late] = (await slow('payments').insert({ installation_id: inst.id, client_id: client.id, source: 'autopay', status: 'processing', amount: 1_100, currency: 'USD' }).returning('id')) as Array<{ id: string }>;
+      // …while a quick one commits a higher id, which the hub reads and moves past.
+      const [quick] = (await inst.scope.insert('payments', { client_id: otherClient.id, source: 'portal', status: 'processing', amount: 2_200, currency: 'USD' }).returning('id')) as Array<{ id: string }>;
+      await stream.next(change(quick!.id, 'processing'));
+      await new Promise((r) => setTimeout(r, 1_200)); // two polls pass with the gap still open
+      await slow.commit();
+      const lateFrame = await stream.next(change(late!.id, 'processing'));
+      expect(Number(lateFrame.id)).toBeLessThan(Number(stream.frames.find((f) => f.event === 'change' && JSON.parse(f.data!).subjectId === quick!.id)!.id));
+      await new Promise((r) => setTimeout(r, 1_200));
+      expect(stream.frames.filter((f) => f.event === 'change' && JSON.parse(f.data!).subjectId === late!.id)).toHaveLength(1);
+      stream.close();
+    } finally {
       await database.close();
     }
   });
