@@ -144,7 +144,7 @@ describe.skipIf(!chromiumAvailable)('notifications in the browser', () => {
     await tech.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor(); // signing in lands on the dashboard
     await tech.goto(`${app.url}/app/clients/${p.client.id}`);
     await tech.getByText(/^Autopay is paused since /).waitFor();
-    await tech.getByText(/Visa •••• 4242 was removed, so it cannot be charged\./).waitFor();
+    await tech.getByRole('status').filter({ hasText: /Visa •••• 4242 was removed, so it cannot be charged\./ }).waitFor(); // the notice under the header
     await screenshot(tech, '08-client-autopay-paused');
 
     await tech.goto(`${app.url}/app/mailbox`);

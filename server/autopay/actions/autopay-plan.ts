@@ -104,6 +104,14 @@ export function planInvoice(p: { invoice: PlanInvoice; client: ClientFacts; atte
   const { invoice, client, settings, now } = p;
   const none = (state: InvoiceAutopayState, note: string): InvoicePlan => ({ state, nextChargeOn: null, note });
   const last = p.attempts[p.attempts.length - 1];
+  // An off-session charge that needs the cardholder stays open (so the portal can complete it):
+  // its payment is still pending, but nothing is in progress until the client acts.
+  const authentication =
+    last !== undefined &&
+    (last.status === 'requires_action' || (last.status === 'failed' && (last.failure_code === 'authentication_required' || last.decline_code === 'authentication_required')));
+  if (authentication && !last.next_retry_at && PAYABLE.includes(invoice.status) && invoice.amount_remaining > 0) {
+    return none('needs_authentication', 'The cardholder must confirm the payment in the billing portal; autopay does not retry it.');
+  }
   const inFlight = invoice.status === 'processing' || p.paymentPending || (last !== undefined && UNRESOLVED_ATTEMPT.includes(last.status));
   if (inFlight && invoice.status !== 'paid' && invoice.status !== 'void') return none('in_flight', 'A payment for this invoice is in progress; autopay waits for its outcome.');
   if (!PAYABLE.includes(invoice.status) || invoice.amount_remaining <= 0) return none('not_payable', invoice.status === 'void' ? 'This invoice was voided.' : 'Nothing is owed on this invoice.');
@@ -119,12 +127,7 @@ export function planInvoice(p: { invoice: PlanInvoice; client: ClientFacts; atte
   // Due today is charged at the daily run time; anything earlier at the next run.
   const dueOn = later(invoice.due_date, today);
   if (last && (last.status === 'failed' || last.status === 'requires_action')) {
-    if (!last.next_retry_at) {
-      const authentication = last.status === 'requires_action' || last.failure_code === 'authentication_required' || last.decline_code === 'authentication_required';
-      return authentication
-        ? none('needs_authentication', 'The cardholder must confirm the payment in the billing portal; autopay does not retry it.')
-        : none('stopped', 'Autopay stopped after the last decline; ask the client for another card or bank account, or charge now.');
-    }
+    if (!last.next_retry_at) return none('stopped', 'Autopay stopped after the last decline; ask the client for another card or bank account, or charge now.');
     const retryOn = later(localDate(last.next_retry_at, settings.timezone), dueOn);
     return { state: 'retry_scheduled', nextChargeOn: retryOn, note: `Autopay tries again on ${retryOn}.` };
   }
