@@ -38,7 +38,11 @@ export interface ApplyCreditResult {
  * returns applied 0 and changes nothing. Never calls Stripe.
  */
 export async function applyCredit(scope: InstallationScope, input: ApplyCreditInput, clock: Clock): Promise<ApplyCreditResult> {
-  const client = await scope.from('clients').where({ id: input.clientId }).forUpdate().first('id');
+  // The client's credit is applied one at a time. NO KEY UPDATE, not UPDATE: a charge being recorded
+  // for the same client holds the invoice's lock and needs only a KEY SHARE on the client (its
+  // payment's foreign key); FOR UPDATE would wait on it while holding what it waits for (a deadlock
+  // under concurrent "charge now" clicks, caught on PostgreSQL).
+  const client = await scope.from('clients').where({ id: input.clientId }).forNoKeyUpdate().first('id');
   if (!client) throw new AppError('CLIENT_NOT_FOUND');
   const open = (await lockOpenAmounts(scope, [input.invoiceId], null)).get(input.invoiceId);
   if (!open || open.client_id !== input.clientId) throw new AppError('INVOICE_NOT_FOUND');
