@@ -54,9 +54,10 @@ async function expectPausedOnce(p: Awaited<ReturnType<typeof payingClientWithAut
   const client = await knex()('clients').where({ id: p.client.id }).first('autopay_enabled', 'autopay_paused_reason', 'autopay_payment_method_id');
   expect(client.autopay_enabled).toBe(true);
   expect(client.autopay_paused_reason).toMatch(reason);
-  expect(await knex()('audit_log').where({ client_id: p.client.id, action: 'autopay.paused' }).select('actor_type', 'details')).toEqual([
-    { actor_type: 'system', details: expect.objectContaining({ paymentMethodId: p.saved.id, reason: client.autopay_paused_reason }) },
-  ]);
+  const audits = (await knex()('audit_log').where({ client_id: p.client.id, action: 'autopay.paused' }).select('actor_type', 'details')) as Array<{ actor_type: string; details: { paymentMethodId: string; reason: string } }>;
+  expect(audits).toEqual([{ actor_type: 'system', details: expect.objectContaining({ paymentMethodId: p.saved.id }) }]);
+  // The method-state pause records its sentence; a pause by an ACH dispute records the cause's code.
+  expect([client.autopay_paused_reason, 'ach_dispute']).toContain(audits[0]!.details.reason);
   const emails = (await knex()('outbox').where({ installation_id: p.inst.id, kind: 'email' }).where('dedupe_key', 'like', `autopay-paused:${p.client.id}:%`).select('payload')) as Array<{ payload: { to: string; subject: string; text: string; kind: string; listUnsubscribeUrl: string | null } }>;
   expect(emails).toHaveLength(1);
   expect(emails[0]!.payload).toMatchObject({ to: p.user.email, kind: 'transactional', listUnsubscribeUrl: null });
