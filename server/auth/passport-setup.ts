@@ -10,7 +10,9 @@ import { authenticateApiKey } from './api-keys';
 import { assertLoginAllowed, recordLoginAttempt } from './login-throttle';
 import { verifyPassword } from './passwords';
 import type { Principal } from './principal';
-import { resolveSession, SESSION_COOKIE, sessionPolicy, type SessionKind } from './sessions';
+import type { ReadCache } from '../http/read-cache';
+import { readSession, resolveSession, SESSION_COOKIE, sessionPolicy, type SessionKind } from './sessions';
+import { hashToken } from './tokens';
 
 export interface VerifiedLogin {
   kind: SessionKind;
@@ -25,6 +27,10 @@ class CallbackStrategy extends Strategy {
     private readonly verify: (req: Request) => Promise<Principal | null>,
   ) {
     super();
+  }
+  /** What authenticate() would report: the principal, or null. */
+  run(req: Request): Promise<Principal | null> {
+    return this.verify(req);
   }
   override authenticate(req: Request): void {
     this.verify(req).then(
@@ -61,12 +67,22 @@ function passwordStrategy(ctx: AppContext, kind: SessionKind) {
   });
 }
 
-function sessionStrategy(ctx: AppContext, kind: SessionKind) {
+/** The read cache's scope for sessions (no installation's live events touch it; writes and its TTL do). */
+const SESSION_SCOPE = 'sessions';
+
+function sessionStrategy(ctx: AppContext, kind: SessionKind, cache: ReadCache | null) {
   const options = { clock: ctx.clock, policy: sessionPolicy(ctx.config) };
   return new CallbackStrategy(`${kind}-session`, async (req) => {
     const token = (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE[kind].name];
     if (!token || token.length > 200) return null;
-    return resolveSession(ctx.db, kind, token, options);
+    // Reads may use a session looked up a moment ago (see read-cache.ts: a sign-out in this process
+    // drops it at once), as long as it has neither expired nor is due to slide; writes always ask
+    // the database.
+    if (!cache || (req.method !== 'GET' && req.method !== 'HEAD')) return resolveSession(ctx.db, kind, token, options);
+    const now = ctx.clock.now();
+    const cached = await cache.get(SESSION_SCOPE, `${kind}:${hashToken(token)}`, () => readSession(ctx.db, kind, token, options));
+    if (cached && (cached.validUntil <= now || cached.slideFrom <= now)) return resolveSession(ctx.db, kind, token, options);
+    return cached ? { ...cached.principal } : null;
   });
 }
 
@@ -79,12 +95,13 @@ function apiKeyStrategy(ctx: AppContext) {
   });
 }
 
-export function createPassport(ctx: AppContext): InstanceType<typeof Passport> {
+/** `cache`: where GET requests may find their session looked up a moment ago (none: always the database). */
+export function createPassport(ctx: AppContext, cache: ReadCache | null = null): InstanceType<typeof Passport> {
   const passport = new Passport();
   passport.use('staff-password', passwordStrategy(ctx, 'staff'));
   passport.use('portal-password', passwordStrategy(ctx, 'portal'));
-  passport.use('staff-session', sessionStrategy(ctx, 'staff'));
-  passport.use('portal-session', sessionStrategy(ctx, 'portal'));
+  passport.use('staff-session', sessionStrategy(ctx, 'staff', cache));
+  passport.use('portal-session', sessionStrategy(ctx, 'portal', cache));
   passport.use('psa-api-key', apiKeyStrategy(ctx));
   return passport;
 }
@@ -93,6 +110,11 @@ export type SettlePassport = ReturnType<typeof createPassport>;
 
 /** Runs one strategy and resolves with what it produced (false when it failed without error). */
 export function runStrategy<T>(passport: SettlePassport, name: string, req: Request): Promise<T | false> {
+  // Settle's own strategies (sessions, API keys) answer directly: passport's per-request machinery
+  // (a middleware, a strategy instance and req.login & co. made for every request) adds nothing for
+  // strategies that neither redirect nor use passport sessions.
+  const own = (passport as unknown as { _strategy(name: string): unknown })._strategy(name);
+  if (own instanceof CallbackStrategy) return own.run(req).then((principal) => (principal ?? false) as T | false);
   return new Promise((resolve, reject) => {
     const handler = passport.authenticate(name, { session: false }, (err: unknown, user: T | false) =>
       err ? reject(err as Error) : resolve(user ?? false),

@@ -86,6 +86,24 @@ export async function resolveSession(
   token: string,
   options: { clock: Clock; policy: SessionPolicy },
 ): Promise<SessionPrincipal | null> {
+  return (await readSession(db, kind, token, options))?.principal ?? null;
+}
+
+export interface ReadSession {
+  principal: SessionPrincipal;
+  /** The session ends then at the latest (idle or absolute expiry, as stored now). */
+  validUntil: Date;
+  /** From then on a read must go to the database again, to slide the idle expiry. */
+  slideFrom: Date;
+}
+
+/** resolveSession, with how long its answer holds (for a short-lived cache of GET requests' sessions). */
+export async function readSession(
+  db: DbOrTrx,
+  kind: SessionKind,
+  token: string,
+  options: { clock: Clock; policy: SessionPolicy },
+): Promise<ReadSession | null> {
   const id = hashToken(token);
   const userTable = kind === 'staff' ? 'staff_users' : 'portal_users';
   const userColumn = kind === 'staff' ? 'staff_user_id' : 'portal_user_id';
@@ -115,11 +133,18 @@ export async function resolveSession(
     await db('sessions').where({ id }).delete();
     return null;
   }
+  let lastSeen = row.last_seen_at;
+  let idleExpiresAt = row.idle_expires_at;
   if (now.getTime() - row.last_seen_at.getTime() >= 60_000) {
-    await db('sessions')
-      .where({ id })
-      .update({ last_seen_at: now, idle_expires_at: new Date(now.getTime() + options.policy.idleMinutes * 60_000) });
+    lastSeen = now;
+    idleExpiresAt = new Date(now.getTime() + options.policy.idleMinutes * 60_000);
+    await db('sessions').where({ id }).update({ last_seen_at: lastSeen, idle_expires_at: idleExpiresAt });
   }
+  const validUntil = new Date(Math.min(idleExpiresAt.getTime(), row.absolute_expires_at.getTime()));
+  return { principal: toPrincipal(kind, id, row), validUntil, slideFrom: new Date(lastSeen.getTime() + 60_000) };
+}
+
+function toPrincipal(kind: SessionKind, id: string, row: SessionJoinRow): SessionPrincipal {
   if (kind === 'staff') {
     return {
       kind: 'staff',

@@ -7,6 +7,7 @@ import { authRoutes } from '../auth/auth-routes';
 import type { SettlePassport } from '../auth/passport-setup';
 import { installationScopeOf, requireStaff, staffOf } from '../auth/require-auth';
 import type { AppContext } from '../http/context';
+import { clockMinute, sendCachedJson, type ReadCache } from '../http/read-cache';
 import { uuidParam } from '../http/params';
 import { parseInput } from '../http/validate';
 import { mappingRoutes } from '../mapping/mapping-routes';
@@ -16,7 +17,7 @@ import { clientListQuery, listClients } from './list-clients';
 
 const createKeyBody = z.object({ name: z.string().trim().min(1, 'Name the key, e.g. "PSA sync".').max(100) }).strict();
 
-export function appRoutes(ctx: AppContext, passport: SettlePassport): Router {
+export function appRoutes(ctx: AppContext, passport: SettlePassport, cache: ReadCache): Router {
   const router = Router();
   router.use(authRoutes(ctx, passport, 'staff'));
   router.use('/mapping', mappingRoutes(ctx, passport));
@@ -26,7 +27,9 @@ export function appRoutes(ctx: AppContext, passport: SettlePassport): Router {
 
   router.get('/clients', staff, async (req, res) => {
     const query = parseInput(clientListQuery, req.query);
-    res.json(await listClients(installationScopeOf(ctx, req), query, ctx.clock));
+    const scope = installationScopeOf(ctx, req);
+    const key = `clients:${JSON.stringify(query)}:${clockMinute(ctx.clock.now())}`;
+    await sendCachedJson(req, res, cache, scope.installationId, key, () => listClients(scope, query, ctx.clock));
   });
 
   router.get('/clients/:clientId', staff, async (req, res) => {

@@ -1,10 +1,8 @@
 // The Express app factory. No listen() here: tests mount the app on an ephemeral port, main.ts
 // wraps it in an http.Server with graceful shutdown.
-import { randomUUID } from 'node:crypto';
 import cookieParser from 'cookie-parser';
 import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
 import { createPassport } from '../auth/passport-setup';
 import { appRoutes } from '../clients/app-routes';
 import { dashboardRoutes } from '../dashboard/dashboard-routes';
@@ -35,6 +33,8 @@ import { apiDocsRoutes } from './api-docs';
 import { AppError } from './app-error';
 import type { AppContext } from './context';
 import { apiNotFound, errorHandler } from './error-handler';
+import { createReadCache } from './read-cache';
+import { requestLog } from './request-log';
 import { staticApps } from './static-apps';
 
 export interface CreateAppOptions {
@@ -47,8 +47,6 @@ export interface CreateAppOptions {
   /** Live updates (server-sent events); the runtime passes one it closes at shutdown. */
   live?: LiveHub;
 }
-
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 function sameOriginWrites(): RequestHandler {
   // Browsers send Origin on cross-site POSTs; a mismatch is a cross-site request (CSRF), refused
@@ -68,6 +66,31 @@ function sameOriginWrites(): RequestHandler {
     } else if (origin === 'null') {
       return next(new AppError('AUTH_CSRF_FAILED'));
     }
+    next();
+  };
+}
+
+/**
+ * A middleware that only sets the same headers on every response (helmet's, whose directives here
+ * are constants), replaced by one that sets the headers it was seen to set: helmet rebuilds its
+ * Content-Security-Policy string on every request. Anything it does asynchronously or conditionally
+ * keeps the original.
+ */
+function fixedHeaders(middleware: RequestHandler): RequestHandler {
+  const set: Array<[string, string]> = [];
+  let synchronous = false;
+  let inspectedRequest = false;
+  const probe = new Proxy({}, { get: () => ((inspectedRequest = true), undefined) });
+  const recorder = {
+    setHeader: (name: string, value: unknown) => set.push([name, String(value)]),
+    removeHeader: () => undefined,
+  };
+  middleware(probe as never, recorder as never, (err?: unknown) => {
+    synchronous = err === undefined;
+  });
+  if (!synchronous || inspectedRequest) return middleware;
+  return (_req, res, next) => {
+    for (const [name, value] of set) res.setHeader(name, value);
     next();
   };
 }
@@ -93,26 +116,15 @@ export function createApp(ctx: AppContext, options: CreateAppOptions): Express {
   app.use(stripeWebhookRoutes(ctx, { isDraining: () => options.isDraining?.() ?? false }));
 
   app.use(
-    pinoHttp({
-      logger: ctx.logger,
-      genReqId: (req, res) => {
-        const incoming = req.headers['x-request-id'];
-        const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      autoLogging: { ignore: (req) => req.url?.startsWith('/portal/assets') || req.url?.startsWith('/app/assets') || false },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
-      serializers: {
-        req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({ id: req.id, method: req.method, url: redactUnsubscribeTokens(redactLinkTokens(req.url?.split('?')[0])), ip: req.remoteAddress }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
+    requestLog(ctx.logger, {
+      ignore: (url) => url.startsWith('/portal/assets') || url.startsWith('/app/assets'),
+      redactPath: (path) => redactUnsubscribeTokens(redactLinkTokens(path)) ?? path,
     }),
   );
 
   const stripeOrigins = options.stripeOrigins ?? [];
   app.use(
-    helmet({
+    fixedHeaders(helmet({
       contentSecurityPolicy: {
         useDefaults: true,
         directives: {
@@ -128,7 +140,7 @@ export function createApp(ctx: AppContext, options: CreateAppOptions): Express {
         },
       },
       strictTransportSecurity: ctx.config.secureCookies ? undefined : false,
-    }),
+    })),
   );
 
   app.use((_req, res, next) => {
@@ -145,7 +157,10 @@ export function createApp(ctx: AppContext, options: CreateAppOptions): Express {
     res.json({ status: 'ok' });
   });
 
-  const passport = createPassport(ctx);
+  // Hot reads (lists, GET sessions) are answered from a cache that this process's writes and the
+  // live feed drop (read-cache.ts); without a runtime's hub, only this process's writes and the TTL.
+  const readCache = createReadCache(ctx.db, options.live ?? null);
+  const passport = createPassport(ctx, readCache);
   // After Stripe is connected: create Settle's webhook endpoint there. A failure does not undo the
   // connection; it is logged, shown by the webhook health panel, and can be retried.
   const setupHooks = {
@@ -170,10 +185,9 @@ export function createApp(ctx: AppContext, options: CreateAppOptions): Express {
   const json = express.json({ limit: ctx.config.bodyLimit, strict: true, type: 'application/json' });
   api.use((req, res, next) => (req.path.startsWith('/psa/') ? next() : json(req, res, next)));
   api.use(cookieParser());
-  api.use(passport.initialize());
-  api.use('/app', appRoutes(ctx, passport));
+  api.use('/app', appRoutes(ctx, passport, readCache));
   api.use('/app', setupRoutes(ctx, passport, setupHooks));
-  api.use('/portal', portalRoutes(ctx, passport));
+  api.use('/portal', portalRoutes(ctx, passport, readCache));
   api.use('/pay', paymentLinkPublicRoutes(ctx));
   api.use('/psa', paymentLinkPsaRoutes(ctx, passport));
   api.use('/app', paymentLinkAppRoutes(ctx, passport));

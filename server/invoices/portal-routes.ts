@@ -7,6 +7,7 @@ import { portalPaymentMethodRoutes } from '../portal-payment-methods/portal-paym
 import type { SettlePassport } from '../auth/passport-setup';
 import { clientScopeOf, requirePortal } from '../auth/require-auth';
 import type { AppContext } from '../http/context';
+import { clockMinute, sendCachedJson, type ReadCache } from '../http/read-cache';
 import { pageQuery, uuidParam } from '../http/params';
 import { parseInput } from '../http/validate';
 import { portalPaymentRoutes } from '../portal-payments/portal-payment-routes';
@@ -16,18 +17,21 @@ import { getClientInvoice, listClientInvoices } from './list-client-invoices';
 
 const listQuery = z.object({ filter: z.enum(['unpaid', 'overdue', 'all']).default('unpaid'), ...pageQuery }).strict();
 
-export function portalRoutes(ctx: AppContext, passport: SettlePassport): Router {
+export function portalRoutes(ctx: AppContext, passport: SettlePassport, cache: ReadCache): Router {
   const router = Router();
+  const portal = requirePortal(passport);
+  // The hot read first: a client's list is answered before the sub-routers are walked.
+  router.get('/invoices', portal, async (req, res) => {
+    const query = parseInput(listQuery, req.query);
+    const scope = clientScopeOf(ctx, req);
+    const key = `portal-invoices:${scope.clientId}:${query.filter}:${query.page}:${query.pageSize}:${clockMinute(ctx.clock.now())}`;
+    await sendCachedJson(req, res, cache, scope.installationId, key, () => listClientInvoices(scope, query, ctx.clock));
+  });
+
   router.use(authRoutes(ctx, passport, 'portal'));
   router.use(portalAccessPublicRoutes(ctx));
   router.use(portalPaymentMethodRoutes(ctx, passport));
   router.use(portalPaymentRoutes(ctx, passport));
-  const portal = requirePortal(passport);
-
-  router.get('/invoices', portal, async (req, res) => {
-    const query = parseInput(listQuery, req.query);
-    res.json(await listClientInvoices(clientScopeOf(ctx, req), query, ctx.clock));
-  });
 
   router.get('/invoices/:invoiceId', portal, async (req, res) => {
     const id = uuidParam(req.params.invoiceId, 'INVOICE_NOT_FOUND');

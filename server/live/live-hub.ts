@@ -37,6 +37,11 @@ export interface LiveHub {
   ready(): Promise<void>;
   /** Starts delivering this installation's events to `listener`; returns the unsubscribe function. */
   subscribe(installationId: string, listener: LiveListener): () => void;
+  /**
+   * Every installation's events, before they reach the installation's own subscribers (the read
+   * cache drops what an event makes stale before a browser can re-read it). Keeps the hub polling.
+   */
+  subscribeAll(listener: (event: LiveEventView, installationId: string) => void): () => void;
   /** Rows after `afterId` for one installation, oldest first (at most `limit`). */
   replay(installationId: string, afterId: string, limit?: number): Promise<LiveEventView[]>;
   /** Registers something to end at shutdown (an open stream); returns its unregister function. */
@@ -52,6 +57,8 @@ const MAX_TRACKED_GAP = 5_000;
 
 export function createLiveHub(source: { knex: Knex; kind: Database['kind']; url: string | null }, logger: Logger, options: LiveHubOptions = {}): LiveHub {
   const listeners = new Map<string, Set<LiveListener>>();
+  const everyInstallation = new Set<(event: LiveEventView, installationId: string) => void>();
+  const watched = () => listeners.size > 0 || everyInstallation.size > 0;
   const closers = new Set<() => void>();
   const pollMs = options.pollMs ?? 500;
   const gapMs = options.gapMs ?? 60_000;
@@ -64,9 +71,10 @@ export function createLiveHub(source: { knex: Knex; kind: Database['kind']; url:
 
   const dispatch = (row: LiveEventRow) => {
     const set = listeners.get(row.installation_id);
-    if (!set) return;
+    if (!set && everyInstallation.size === 0) return;
     const view = toLiveEventView(row);
-    for (const listener of set) {
+    const targets: LiveListener[] = [...[...everyInstallation].map((all) => (v: LiveEventView) => all(v, row.installation_id)), ...(set ?? [])];
+    for (const listener of targets) {
       try {
         listener(view);
       } catch (err) {
@@ -82,7 +90,7 @@ export function createLiveHub(source: { knex: Knex; kind: Database['kind']; url:
 
   /** Rows after the cursor and the gaps still open, every installation's (gaps are global). */
   const poll = async () => {
-    if (cursor === null || listeners.size === 0) return;
+    if (cursor === null || !watched()) return;
     const now = Date.now();
     for (const [id, since] of gaps) if (now - since > gapMs) gaps.delete(id);
     const after = cursor;
@@ -108,7 +116,7 @@ export function createLiveHub(source: { knex: Knex; kind: Database['kind']; url:
   };
 
   const schedulePoll = () => {
-    looping = !closed && listeners.size > 0;
+    looping = !closed && watched();
     if (!looping) return;
     timer = setTimeout(() => {
       timer = null;
@@ -129,6 +137,16 @@ export function createLiveHub(source: { knex: Knex; kind: Database['kind']; url:
     return started;
   };
 
+  /** Polls from now on (once the starting point is known), unless already polling. */
+  const watch = () => {
+    start().then(
+      () => {
+        if (!looping) schedulePoll();
+      },
+      (err: unknown) => logger.error({ err }, 'live updates could not start'),
+    );
+  };
+
   return {
     mode: 'poll',
     ready: start,
@@ -137,15 +155,18 @@ export function createLiveHub(source: { knex: Knex; kind: Database['kind']; url:
       let set = listeners.get(installationId);
       if (!set) listeners.set(installationId, (set = new Set()));
       set.add(listener);
-      start().then(
-        () => {
-          if (!looping) schedulePoll();
-        },
-        (err: unknown) => logger.error({ err }, 'live updates could not start'),
-      );
+      watch();
       return () => {
         set.delete(listener);
         if (set.size === 0) listeners.delete(installationId);
+      };
+    },
+    subscribeAll(listener) {
+      if (closed) return () => undefined;
+      everyInstallation.add(listener);
+      watch();
+      return () => {
+        everyInstallation.delete(listener);
       };
     },
     async replay(installationId, afterId, limit = 500) {
@@ -164,6 +185,7 @@ export function createLiveHub(source: { knex: Knex; kind: Database['kind']; url:
       for (const fn of [...closers]) fn();
       closers.clear();
       listeners.clear();
+      everyInstallation.clear();
     },
   };
 }
