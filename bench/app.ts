@@ -10,7 +10,7 @@ import { InstallationScope } from '../server/db/tenant-scope';
 import { createLogger } from '../server/logger';
 import { startRuntime } from '../server/runtime';
 import { openBenchDatabase } from './support/bench-database';
-import { benchConfig, builtJsGzipKb, percentile, startGetLoad } from './support/get-load';
+import { benchConfig, builtJsGzipKb, measureHttpFloor, percentile, startGetLoad } from './support/get-load';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 10_000);
 const INVOICES_PER_CLIENT = 5;
@@ -115,6 +115,9 @@ async function main(): Promise<void> {
     single.push(performance.now() - t0);
   }
   console.error(`${REQUESTS} list requests, ${CONCURRENCY} in flight: ${(REQUESTS / measured.seconds).toFixed(0)}/s, p50 ${percentile(measured.latencies, 0.5).toFixed(1)} ms, p99 ${percentile(measured.latencies, 0.99).toFixed(1)} ms; unloaded p50 ${percentile(single, 0.5).toFixed(1)} ms`);
+  // The same load against a bare node:http server sending the first path's response: this machine's floor.
+  const floor = await measureHttpFloor({ url: `${runtime.url}${paths[0]}`, cookie, concurrency: CONCURRENCY, requests: REQUESTS });
+  console.error(`floor (bare node:http, same ${floor.bytes}-byte response, same load): ${floor.reqPerS}/s, p99 ${floor.p99} ms`);
   await runtime.shutdown('bench');
   await db.drop();
 
@@ -133,6 +136,8 @@ async function main(): Promise<void> {
       p99_ms: Number(percentile(measured.latencies, 0.99).toFixed(2)),
       unloaded_p50_ms: Number(percentile(single, 0.5).toFixed(2)),
       js_gzip_kb: bundle.kb,
+      floor_req_per_s: floor.reqPerS,
+      floor_p99_ms: floor.p99,
     }),
   );
 }

@@ -2,6 +2,8 @@
 // connections, on its own thread so it does not share the server's event loop (fetch/undici cost
 // more CPU per request than the servers being measured). Also: the bench config and percentiles.
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -99,4 +101,32 @@ export function builtJsGzipKb(app: 'client-portal' | 'technician-ui', outDir: 'p
   const js = readdirSync(assets).filter((f) => f.endsWith('.js'));
   const bytes = js.reduce((sum, f) => sum + gzipSync(readFileSync(join(assets, f)), { level: 9 }).length, 0);
   return { files: js.length, kb: Number((bytes / 1024).toFixed(1)) };
+}
+
+/**
+ * The machine's floor for the same load: a bare node:http server on this thread answering every
+ * request with the given response (the bytes and headers Settle sent), no routing, no middleware.
+ * No server built on Node's HTTP stack answers faster here; the ratio to it says what Settle adds.
+ */
+export async function measureHttpFloor(options: { url: string; cookie: string; concurrency: number; requests: number }): Promise<{ reqPerS: number; p99: number; bytes: number }> {
+  const sample = await fetch(options.url, { headers: { cookie: options.cookie, accept: 'application/json' } });
+  const body = Buffer.from(await sample.arrayBuffer());
+  const headers: string[] = [];
+  sample.headers.forEach((value, name) => {
+    if (!['content-length', 'connection', 'keep-alive', 'date', 'transfer-encoding'].includes(name)) headers.push(name, value);
+  });
+  headers.push('content-length', String(body.length));
+  const server = createServer((_req, res) => {
+    res.writeHead(200, headers);
+    res.end(body);
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const load = startGetLoad({ base: `http://127.0.0.1:${port}`, cookie: options.cookie, paths: ['/'], concurrency: options.concurrency });
+  await load.run(1000);
+  const measured = await load.run(options.requests);
+  await load.stop();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return { reqPerS: Math.round(options.requests / measured.seconds), p99: Number(percentile(measured.latencies, 0.99).toFixed(2)), bytes: body.length };
 }
