@@ -9,9 +9,9 @@ import type { AppContext } from '../http/context';
 import { authenticateApiKey } from './api-keys';
 import { assertLoginAllowed, recordLoginAttempt } from './login-throttle';
 import { verifyPassword } from './passwords';
-import type { Principal } from './principal';
+import type { Principal, SessionPrincipal } from './principal';
 import type { ReadCache } from '../http/read-cache';
-import { readSession, resolveSession, SESSION_COOKIE, sessionPolicy, type SessionKind } from './sessions';
+import { readSession, resolveSession, SESSION_COOKIE, sessionPolicy, type ReadSession, type SessionKind } from './sessions';
 import { hashToken } from './tokens';
 
 export interface VerifiedLogin {
@@ -69,6 +69,16 @@ function passwordStrategy(ctx: AppContext, kind: SessionKind) {
 
 /** The read cache's scope for sessions (no installation's live events touch it; writes and its TTL do). */
 const SESSION_SCOPE = 'sessions';
+const sessionCacheKey = (kind: SessionKind, token: string) => `${kind}:${hashToken(token)}`;
+/** A session read a moment ago still answers for now: not expired, not due to slide its idle expiry. */
+const usable = (read: ReadSession, now: Date) => read.validUntil > now && read.slideFrom > now;
+
+/** The principal of a session the cache holds fresh and still usable, without any I/O; undefined otherwise. */
+export function cachedSessionPrincipal(cache: ReadCache, kind: SessionKind, token: string | undefined, now: Date): SessionPrincipal | undefined {
+  if (!token || token.length > 200) return undefined;
+  const read = cache.peek<ReadSession | null>(SESSION_SCOPE, sessionCacheKey(kind, token));
+  return read && usable(read, now) ? { ...read.principal } : undefined;
+}
 
 function sessionStrategy(ctx: AppContext, kind: SessionKind, cache: ReadCache | null) {
   const options = { clock: ctx.clock, policy: sessionPolicy(ctx.config) };
@@ -79,9 +89,8 @@ function sessionStrategy(ctx: AppContext, kind: SessionKind, cache: ReadCache | 
     // drops it at once), as long as it has neither expired nor is due to slide; writes always ask
     // the database.
     if (!cache || (req.method !== 'GET' && req.method !== 'HEAD')) return resolveSession(ctx.db, kind, token, options);
-    const now = ctx.clock.now();
-    const cached = await cache.get(SESSION_SCOPE, `${kind}:${hashToken(token)}`, () => readSession(ctx.db, kind, token, options));
-    if (cached && (cached.validUntil <= now || cached.slideFrom <= now)) return resolveSession(ctx.db, kind, token, options);
+    const cached = await cache.get(SESSION_SCOPE, sessionCacheKey(kind, token), () => readSession(ctx.db, kind, token, options));
+    if (cached && !usable(cached, ctx.clock.now())) return resolveSession(ctx.db, kind, token, options);
     return cached ? { ...cached.principal } : null;
   });
 }

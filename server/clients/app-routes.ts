@@ -13,9 +13,14 @@ import { parseInput } from '../http/validate';
 import { mappingRoutes } from '../mapping/mapping-routes';
 import { getClient } from './get-client';
 import { getInvoice } from './get-invoice';
-import { clientListQuery, listClients } from './list-clients';
+import { clientListQuery, listClients, type ClientListQuery } from './list-clients';
 
 const createKeyBody = z.object({ name: z.string().trim().min(1, 'Name the key, e.g. "PSA sync".').max(100) }).strict();
+
+/** The read cache's key for a page of the clients list (within the installation's scope). */
+export function clientListKey(query: ClientListQuery, now: Date): string {
+  return `clients:${JSON.stringify(query)}:${clockMinute(now)}`;
+}
 
 export function appRoutes(ctx: AppContext, passport: SettlePassport, cache: ReadCache): Router {
   const router = Router();
@@ -28,7 +33,7 @@ export function appRoutes(ctx: AppContext, passport: SettlePassport, cache: Read
   router.get('/clients', staff, async (req, res) => {
     const query = parseInput(clientListQuery, req.query);
     const scope = installationScopeOf(ctx, req);
-    const key = `clients:${JSON.stringify(query)}:${clockMinute(ctx.clock.now())}`;
+    const key = clientListKey(query, ctx.clock.now());
     await sendCachedJson(req, res, cache, scope.installationId, key, () => listClients(scope, query, ctx.clock));
   });
 

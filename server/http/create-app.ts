@@ -2,9 +2,9 @@
 // wraps it in an http.Server with graceful shutdown.
 import cookieParser from 'cookie-parser';
 import express, { type Express, type RequestHandler } from 'express';
-import helmet from 'helmet';
 import { createPassport } from '../auth/passport-setup';
-import { appRoutes } from '../clients/app-routes';
+import { appRoutes, clientListKey } from '../clients/app-routes';
+import { clientListQuery } from '../clients/list-clients';
 import { dashboardRoutes } from '../dashboard/dashboard-routes';
 import { auditRoutes } from '../audit/audit-routes';
 import { autopayActionRoutes } from '../autopay/actions/autopay-action-routes';
@@ -14,7 +14,7 @@ import { staffPaymentMethodRoutes } from '../staff-payment-methods/staff-payment
 import { setupLinkPublicRoutes } from '../clients/setup-link-routes';
 import { createLiveHub, type LiveHub } from '../live/live-hub';
 import { liveRoutes } from '../live/live-routes';
-import { portalRoutes } from '../invoices/portal-routes';
+import { portalInvoiceListKey, portalInvoiceListQuery, portalRoutes } from '../invoices/portal-routes';
 import { marketplaceRoutes } from '../installations/marketplace-routes';
 import { setupRoutes } from '../installations/setup-routes';
 import { ensureWebhookEndpoint } from '../webhooks/ensure-webhook-endpoint';
@@ -34,7 +34,9 @@ import { AppError } from './app-error';
 import type { AppContext } from './context';
 import { apiNotFound, errorHandler } from './error-handler';
 import { createReadCache } from './read-cache';
-import { requestLog } from './request-log';
+import { createRequestLog } from './request-log';
+import { hotReads } from './hot-reads';
+import { securityHeaders } from './security-headers';
 import { staticApps } from './static-apps';
 
 export interface CreateAppOptions {
@@ -70,31 +72,6 @@ function sameOriginWrites(): RequestHandler {
   };
 }
 
-/**
- * A middleware that only sets the same headers on every response (helmet's, whose directives here
- * are constants), replaced by one that sets the headers it was seen to set: helmet rebuilds its
- * Content-Security-Policy string on every request. Anything it does asynchronously or conditionally
- * keeps the original.
- */
-function fixedHeaders(middleware: RequestHandler): RequestHandler {
-  const set: Array<[string, string]> = [];
-  let synchronous = false;
-  let inspectedRequest = false;
-  const probe = new Proxy({}, { get: () => ((inspectedRequest = true), undefined) });
-  const recorder = {
-    setHeader: (name: string, value: unknown) => set.push([name, String(value)]),
-    removeHeader: () => undefined,
-  };
-  middleware(probe as never, recorder as never, (err?: unknown) => {
-    synchronous = err === undefined;
-  });
-  if (!synchronous || inspectedRequest) return middleware;
-  return (_req, res, next) => {
-    for (const [name, value] of set) res.setHeader(name, value);
-    next();
-  };
-}
-
 function jsonOnly(): RequestHandler {
   return (req, _res, next) => {
     const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
@@ -115,33 +92,41 @@ export function createApp(ctx: AppContext, options: CreateAppOptions): Express {
   // logs its failures, not every acknowledgement.
   app.use(stripeWebhookRoutes(ctx, { isDraining: () => options.isDraining?.() ?? false }));
 
-  app.use(
-    requestLog(ctx.logger, {
-      ignore: (url) => url.startsWith('/portal/assets') || url.startsWith('/app/assets'),
-      redactPath: (path) => redactUnsubscribeTokens(redactLinkTokens(path)) ?? path,
-    }),
-  );
-
+  const requestLog = createRequestLog(ctx.logger, {
+    ignore: (url) => url.startsWith('/portal/assets') || url.startsWith('/app/assets'),
+    redactPath: (path) => redactUnsubscribeTokens(redactLinkTokens(path)) ?? path,
+  });
   const stripeOrigins = options.stripeOrigins ?? [];
-  app.use(
-    fixedHeaders(helmet({
-      contentSecurityPolicy: {
-        useDefaults: true,
-        directives: {
-          'default-src': ["'self'"],
-          'script-src': ["'self'", 'https://js.stripe.com', ...stripeOrigins],
-          'frame-src': ["'self'", 'https://js.stripe.com', 'https://hooks.stripe.com', ...stripeOrigins],
-          'connect-src': ["'self'", 'https://api.stripe.com', 'https://m.stripe.network', ...stripeOrigins],
-          'img-src': ["'self'", 'data:', 'https://*.stripe.com', ...stripeOrigins],
-          'style-src': ["'self'", "'unsafe-inline'"],
-          'font-src': ["'self'", 'data:'],
-          'form-action': ["'self'", ...stripeOrigins],
-          'upgrade-insecure-requests': ctx.config.secureCookies ? [] : null,
+  const security = securityHeaders({ stripeOrigins, secure: ctx.config.secureCookies });
+  // Hot reads (lists, GET sessions) are answered from a cache that this process's writes and the
+  // live feed drop (read-cache.ts); without a runtime's hub, only this process's writes and the TTL.
+  const readCache = createReadCache(ctx.db, options.live ?? null);
+  // The cached ones go out before Express's router and middleware (hot-reads.ts); the rest below.
+  const hot = hotReads(
+    [
+      {
+        path: '/api/portal/invoices',
+        kind: 'portal',
+        key: (principal, query, now) => {
+          const parsed = portalInvoiceListQuery.safeParse(query);
+          return principal.kind === 'portal' && parsed.success ? { installationId: principal.installationId, key: portalInvoiceListKey(principal.clientId, parsed.data, now) } : null;
         },
       },
-      strictTransportSecurity: ctx.config.secureCookies ? undefined : false,
-    })),
+      {
+        path: '/api/app/clients',
+        kind: 'staff',
+        key: (principal, query, now) => {
+          const parsed = clientListQuery.safeParse(query);
+          return principal.kind === 'staff' && parsed.success ? { installationId: principal.installationId, key: clientListKey(parsed.data, now) } : null;
+        },
+      },
+    ],
+    { cache: readCache, clock: ctx.clock, log: requestLog, headers: security.fixed, isDraining: () => options.isDraining?.() ?? false },
   );
+  app.locals.hotReads = hot;
+  app.use(hot);
+  app.use(requestLog.middleware);
+  app.use(security.middleware);
 
   app.use((_req, res, next) => {
     if (options.isDraining?.()) {
@@ -157,9 +142,6 @@ export function createApp(ctx: AppContext, options: CreateAppOptions): Express {
     res.json({ status: 'ok' });
   });
 
-  // Hot reads (lists, GET sessions) are answered from a cache that this process's writes and the
-  // live feed drop (read-cache.ts); without a runtime's hub, only this process's writes and the TTL.
-  const readCache = createReadCache(ctx.db, options.live ?? null);
   const passport = createPassport(ctx, readCache);
   // After Stripe is connected: create Settle's webhook endpoint there. A failure does not undo the
   // connection; it is logged, shown by the webhook health panel, and can be retried.

@@ -35,6 +35,8 @@ export interface ReadCacheOptions {
 export interface ReadCache {
   /** The value for `key` in `installationId`'s scope: from the cache while valid, else computed (once for concurrent callers). */
   get<T>(installationId: string, key: string, compute: () => Promise<T>): Promise<T>;
+  /** The value for `key` only if the cache holds it fresh (younger than ttlMs, nothing stale); never computes. */
+  peek<T>(installationId: string, key: string): T | undefined;
   /** Stops listening to the live feed (the write tracker belongs to the knex instance and stays). */
   close(): void;
   /** Entries held now (tests, diagnostics). */
@@ -123,6 +125,11 @@ export function createReadCache(knex: Knex, live: LiveHub | null, options: ReadC
     get size() {
       return entries.size;
     },
+    peek<T>(installationId: string, key: string): T | undefined {
+      const hit = entries.get(`${installationId}\u0000${key}`);
+      const now = clock();
+      return hit && now - hit.startedAt < ttlMs && valid(installationId, hit.startedAt, hit.epoch, now) ? (hit.value as T) : undefined;
+    },
     async get<T>(installationId: string, key: string, compute: () => Promise<T>): Promise<T> {
       const fullKey = `${installationId}\u0000${key}`;
       const now = clock();
@@ -152,8 +159,13 @@ export function createReadCache(knex: Knex, live: LiveHub | null, options: ReadC
  * Answers a GET with JSON from the cache: the body is serialized (and its ETag computed) once per
  * computation, so a hit costs neither; a matching If-None-Match gets 304.
  */
+export interface CachedJson {
+  body: Buffer;
+  etag: string;
+}
+
 export async function sendCachedJson(req: Request, res: Response, cache: ReadCache, installationId: string, key: string, compute: () => Promise<unknown>): Promise<void> {
-  const { body, etag } = await cache.get(installationId, key, async () => {
+  const { body, etag } = await cache.get<CachedJson>(installationId, key, async () => {
     const body = Buffer.from(JSON.stringify(await compute()));
     return { body, etag: `W/"${body.length.toString(16)}-${createHash('sha1').update(body).digest('base64url').slice(0, 27)}"` };
   });

@@ -15,16 +15,21 @@ import { invoicePaymentInfo } from '../portal-payments/invoice-payment-info';
 import { onlinePaymentsAvailable } from '../portal-payments/online-payments';
 import { getClientInvoice, listClientInvoices } from './list-client-invoices';
 
-const listQuery = z.object({ filter: z.enum(['unpaid', 'overdue', 'all']).default('unpaid'), ...pageQuery }).strict();
+export const portalInvoiceListQuery = z.object({ filter: z.enum(['unpaid', 'overdue', 'all']).default('unpaid'), ...pageQuery }).strict();
+
+/** The read cache's key for a client's invoice list (what the answer depends on besides the data). */
+export function portalInvoiceListKey(clientId: string, query: z.infer<typeof portalInvoiceListQuery>, now: Date): string {
+  return `portal-invoices:${clientId}:${query.filter}:${query.page}:${query.pageSize}:${clockMinute(now)}`;
+}
 
 export function portalRoutes(ctx: AppContext, passport: SettlePassport, cache: ReadCache): Router {
   const router = Router();
   const portal = requirePortal(passport);
   // The hot read first: a client's list is answered before the sub-routers are walked.
   router.get('/invoices', portal, async (req, res) => {
-    const query = parseInput(listQuery, req.query);
+    const query = parseInput(portalInvoiceListQuery, req.query);
     const scope = clientScopeOf(ctx, req);
-    const key = `portal-invoices:${scope.clientId}:${query.filter}:${query.page}:${query.pageSize}:${clockMinute(ctx.clock.now())}`;
+    const key = portalInvoiceListKey(scope.clientId, query, ctx.clock.now());
     await sendCachedJson(req, res, cache, scope.installationId, key, () => listClientInvoices(scope, query, ctx.clock));
   });
 
