@@ -4,7 +4,8 @@
 //
 // - Writes made by this process drop it. Every statement that is not a plain read (INSERT, UPDATE,
 //   DELETE, BEGIN/COMMIT, raw DDL, a CTE that modifies…) marks the moment; an entry is served only
-//   if its computation began more than `writeGuardMs` after the last such mark. The guard covers the commit itself:
+//   if its computation began more than `writeGuardMs` after the last such mark. A lone statement on a
+//   table of TABLE_SCOPES (a session sliding its expiry) drops only the scope of that name. The guard covers the commit itself:
 //   knex reports COMMIT when it sends it, not when PostgreSQL has made it visible.
 // - Writes made by other processes drop it through the live-events feed (payment and invoice status
 //   and money changes, server/live/live-hub.ts): each event ends its installation's entries before
@@ -55,18 +56,36 @@ export function isPlainRead(sql: string): boolean {
   return /^with\b/i.test(sql) && !/\b(insert|update|delete|merge|truncate)\b/i.test(sql);
 }
 
-/** The last moment each knex instance saw a write statement (shared by every cache on that instance). */
-const trackers = new WeakMap<Knex, { lastWriteAt: number }>();
+/**
+ * Tables whose single-statement writes (outside a transaction) only drop the cache scope of the same
+ * name: a session sliding its idle expiry once a minute says nothing about invoices or clients.
+ */
+export const TABLE_SCOPES: ReadonlySet<string> = new Set(['sessions']);
 
-function writeTracker(knex: Knex): { lastWriteAt: number } {
+interface WriteTracker {
+  /** The last write that may have touched anything. */
+  lastWriteAt: number;
+  /** The last write to each of TABLE_SCOPES, by table. */
+  byTable: Map<string, number>;
+}
+
+const SINGLE_TABLE_WRITE = /^(?:update|delete\s+from|insert\s+into)\s+"?([a-z_]+)"?[\s(]/i;
+
+/** The last moment each knex instance saw a write statement (shared by every cache on that instance). */
+const trackers = new WeakMap<Knex, WriteTracker>();
+
+function writeTracker(knex: Knex): WriteTracker {
   let tracker = trackers.get(knex);
   if (!tracker) {
-    const t = { lastWriteAt: performance.now() };
+    const t: WriteTracker = { lastWriteAt: performance.now(), byTable: new Map() };
     tracker = t;
     trackers.set(knex, t);
-    const mark = (data: { sql?: unknown }) => {
+    const mark = (data: { sql?: unknown; __knexTxId?: unknown }) => {
       const sql = typeof data?.sql === 'string' ? data.sql.trimStart() : '';
-      if (!isPlainRead(sql)) t.lastWriteAt = performance.now();
+      if (isPlainRead(sql)) return;
+      const table = data.__knexTxId === undefined ? SINGLE_TABLE_WRITE.exec(sql)?.[1] : undefined;
+      if (table && TABLE_SCOPES.has(table)) t.byTable.set(table, performance.now());
+      else t.lastWriteAt = performance.now();
     };
     knex.on('query', mark);
     // Once more when the statement has run: a read that began while it ran must not be kept.
@@ -91,8 +110,9 @@ export function createReadCache(knex: Knex, live: LiveHub | null, options: ReadC
     epochs.set(installationId, epochOf(installationId) + 1);
   });
 
+  const lastWriteFor = (scope: string) => Math.max(tracker.lastWriteAt, tracker.byTable.get(scope) ?? -Infinity);
   const valid = (installationId: string, startedAt: number, epoch: number, now: number) =>
-    now - startedAt < maxAgeMs && startedAt - tracker.lastWriteAt > writeGuardMs && epoch === epochOf(installationId);
+    now - startedAt < maxAgeMs && startedAt - lastWriteFor(installationId) > writeGuardMs && epoch === epochOf(installationId);
 
   /** Computes `fullKey` once for every caller arriving meanwhile; stores the value if nothing made it stale. */
   const refresh = <T>(installationId: string, fullKey: string, compute: () => Promise<T>): Promise<T> => {
@@ -118,7 +138,7 @@ export function createReadCache(knex: Knex, live: LiveHub | null, options: ReadC
   /** A running computation that began after anything it could have missed. */
   const joinable = (installationId: string, fullKey: string) => {
     const running = inflight.get(fullKey);
-    return running && running.startedAt - tracker.lastWriteAt > writeGuardMs && running.epoch === epochOf(installationId) ? running : null;
+    return running && running.startedAt - lastWriteFor(installationId) > writeGuardMs && running.epoch === epochOf(installationId) ? running : null;
   };
 
   return {

@@ -1,7 +1,7 @@
 // The read cache (server/http/read-cache.ts) on a real database: what it serves is never staler than
 // a plain read a moment ago. Repeated reads cost one computation; a write through the same knex
 // (outside or inside a transaction) drops everything, including a computation that was running when
-// the write happened; a live event drops its installation's entries only; an old entry is served
+// the write happened — but a lone write to sessions drops only the sessions scope; a live event drops its installation's entries only; an old entry is served
 // once more while a fresh one is computed, and one past the maximum age is not served at all.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReadCache, isPlainRead } from '../../server/http/read-cache';
@@ -87,6 +87,28 @@ describe('read cache', () => {
     expect(await after).toBe('Two');
     expect(await cache.get(inst.id, 'name', async () => (computed++, names(inst.id)))).toBe('Two');
     expect(computed).toBe(2);
+    cache.close();
+  });
+
+  it('drops only the sessions scope for a lone write to sessions, everything for one in a transaction', async () => {
+    const inst = await makeInstallation(db.database.knex, { name: 'Kept' });
+    const cache = createReadCache(db.database.knex, null, { writeGuardMs: 0 });
+    await settle();
+    const counts = { inst: 0, sessions: 0 };
+    const readInst = () => cache.get(inst.id, 'name', async () => (counts.inst++, names(inst.id)));
+    const readSessions = () => cache.get('sessions', 'n', async () => (counts.sessions++, 1));
+    await readInst();
+    await readSessions();
+    await db.database.knex('sessions').where({ id: 'no-such-session' }).update({ last_seen_at: new Date() });
+    await readInst();
+    await readSessions();
+    expect(counts).toEqual({ inst: 1, sessions: 2 });
+    await db.database.knex.transaction(async (trx) => {
+      await trx('sessions').where({ id: 'no-such-session' }).delete();
+    });
+    await readInst();
+    await readSessions();
+    expect(counts).toEqual({ inst: 2, sessions: 3 });
     cache.close();
   });
 
