@@ -11,7 +11,7 @@ import { createDatabase, type Database } from './db/database';
 import { migrateLatest } from './db/migrate';
 import { isDatabaseEmpty, seedDemo } from './demo/seed-demo';
 import type { AppContext } from './http/context';
-import { createApp } from './http/create-app';
+import { createHttp } from './http/create-app';
 import { createJobQueue, type JobQueue } from './jobs/job-queue';
 import { jobDefinitions as defaultJobs, type JobDefinition } from './jobs/job-registry';
 import { startScheduler, type Scheduler } from './jobs/scheduler';
@@ -82,8 +82,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
   let draining = false;
   const live = createLiveHub(database, logger);
-  const app = createApp(ctx, { webRoot: options.webRoot ?? join(REPO_ROOT, 'dist'), isDraining: () => draining, stripeOrigins: options.stripeOrigins ?? [], live });
-  const server = createServer(app);
+  const http = createHttp(ctx, { webRoot: options.webRoot ?? join(REPO_ROOT, 'dist'), isDraining: () => draining, stripeOrigins: options.stripeOrigins ?? [], live });
+  const server = createServer(http.listener);
   server.keepAliveTimeout = 5_000;
   server.listen(config.port, config.host);
   await once(server, 'listening');

@@ -1,6 +1,5 @@
-// A load generator for GET endpoints: `concurrency` requests in flight over kept-alive node:http
-// connections, on its own thread so it does not share the server's event loop (fetch/undici cost
-// more CPU per request than the servers being measured). Also: the bench config and percentiles.
+// A load generator for GET endpoints: `concurrency` requests in flight over kept-alive HTTP/1.1
+// connections, on its own thread so it does not share the server's event loop. Also: the bench config and percentiles.
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,28 +12,59 @@ import { parseConfig, type Config } from '../../server/config/config';
 
 const CLIENT_THREAD = `
 const { parentPort, workerData } = require('node:worker_threads');
-const http = require('node:http');
+const net = require('node:net');
 const { base, cookie, paths, concurrency } = workerData;
-const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
 const target = new URL(base);
-const get = (path) => new Promise((resolve, reject) => {
-  const req = http.request({ agent, host: target.hostname, port: target.port, path, method: 'GET', headers: { cookie, accept: 'application/json' } }, (res) => {
-    let size = 0;
-    res.on('data', (c) => { size += c.length; });
-    res.on('end', () => (res.statusCode === 200 && size > 0 ? resolve() : reject(new Error('GET ' + path + ' answered ' + res.statusCode))));
+// One kept-alive HTTP/1.1 connection per request in flight, spoken over plain sockets: the client
+// does as little as it can (find the end of the headers, read Content-Length, count the body), so the
+// figures are the server's, not the load generator's (node:http's client costs more per response
+// than the servers being measured, and it shares the 2 cores with them).
+function connection() {
+  const socket = net.connect({ host: target.hostname, port: Number(target.port), noDelay: true });
+  let buffer = Buffer.alloc(0);
+  let pending = null; // { resolve, reject, path }
+  let need = -1; // bytes of the whole response once the headers are in
+  let status = 0;
+  socket.on('data', (chunk) => {
+    buffer = buffer.length ? Buffer.concat([buffer, chunk]) : chunk;
+    while (pending) {
+      if (need < 0) {
+        const end = buffer.indexOf('\\r\\n\\r\\n');
+        if (end < 0) return;
+        const head = buffer.toString('latin1', 0, end);
+        status = Number(head.slice(9, 12));
+        const length = /\\r\\ncontent-length:\\s*(\\d+)/i.exec(head);
+        if (!length) { const p = pending; pending = null; p.reject(new Error('GET ' + p.path + ' answered without Content-Length')); return; }
+        need = end + 4 + Number(length[1]);
+      }
+      if (buffer.length < need) return;
+      const size = need;
+      buffer = buffer.subarray(need);
+      need = -1;
+      const p = pending;
+      pending = null;
+      if (status === 200 && size > 0) p.resolve(); else p.reject(new Error('GET ' + p.path + ' answered ' + status));
+    }
   });
-  req.on('error', reject);
-  req.end();
-});
+  socket.on('error', (err) => { if (pending) { const p = pending; pending = null; p.reject(err); } });
+  return {
+    get: (path) => new Promise((resolve, reject) => {
+      pending = { resolve, reject, path };
+      socket.write('GET ' + path + ' HTTP/1.1\\r\\nHost: ' + target.host + '\\r\\nCookie: ' + cookie + '\\r\\nAccept: application/json\\r\\n\\r\\n');
+    }),
+    close: () => socket.destroy(),
+  };
+}
+const connections = Array.from({ length: concurrency }, connection);
 parentPort.on('message', async (count) => {
   const latencies = [];
   let next = 0;
   const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
+  await Promise.all(connections.map(async (c) => {
     while (next < count) {
       const path = paths[next++ % paths.length];
       const t0 = performance.now();
-      await get(path);
+      await c.get(path);
       latencies.push(performance.now() - t0);
     }
   }));

@@ -1,6 +1,7 @@
 // The Express app factory. No listen() here: tests mount the app on an ephemeral port, main.ts
 // wraps it in an http.Server with graceful shutdown.
 import cookieParser from 'cookie-parser';
+import type { RequestListener } from 'node:http';
 import express, { type Express, type RequestHandler } from 'express';
 import { createPassport } from '../auth/passport-setup';
 import { appRoutes, clientListKey } from '../clients/app-routes';
@@ -80,7 +81,20 @@ function jsonOnly(): RequestHandler {
   };
 }
 
+export interface SettleHttp {
+  /** The Express application (every route). */
+  app: Express;
+  /** What the HTTP server runs: cached hot reads first (hot-reads.ts), everything else to `app`. */
+  listener: RequestListener;
+  /** How many requests the hot path answered itself (tests). */
+  hotReads: { readonly answered: number };
+}
+
 export function createApp(ctx: AppContext, options: CreateAppOptions): Express {
+  return createHttp(ctx, options).app;
+}
+
+export function createHttp(ctx: AppContext, options: CreateAppOptions): SettleHttp {
   registerLedgerHooks();
   const app = express();
   app.disable('x-powered-by');
@@ -101,7 +115,7 @@ export function createApp(ctx: AppContext, options: CreateAppOptions): Express {
   // Hot reads (lists, GET sessions) are answered from a cache that this process's writes and the
   // live feed drop (read-cache.ts); without a runtime's hub, only this process's writes and the TTL.
   const readCache = createReadCache(ctx.db, options.live ?? null);
-  // The cached ones go out before Express's router and middleware (hot-reads.ts); the rest below.
+  // The cached ones go out before Express (see `listener` below and hot-reads.ts).
   const hot = hotReads(
     [
       {
@@ -123,8 +137,6 @@ export function createApp(ctx: AppContext, options: CreateAppOptions): Express {
     ],
     { cache: readCache, clock: ctx.clock, log: requestLog, headers: security.fixed, isDraining: () => options.isDraining?.() ?? false },
   );
-  app.locals.hotReads = hot;
-  app.use(hot);
   app.use(requestLog.middleware);
   app.use(security.middleware);
 
@@ -202,5 +214,5 @@ export function createApp(ctx: AppContext, options: CreateAppOptions): Express {
     res.status(404).type('text/plain').send('Not found');
   });
   app.use(errorHandler);
-  return app;
+  return { app, listener: (req, res) => hot(req, res, () => app(req, res)), hotReads: hot };
 }

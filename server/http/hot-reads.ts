@@ -3,10 +3,10 @@
 // with the same headers and body Express would send (request id, security headers, no-store, ETag)
 // and the same log line. Anything else — no cookie, a session or page not cached fresh, a query the
 // route would refuse, a conditional request, shutdown under way — goes on to Express unchanged, and
-// Express's route fills the cache. Like the Stripe webhook route, this is a plain request handler:
-// at a few thousand reads a second, Express's router and middleware cost more than the answer.
+// Express's route fills the cache. It runs in front of Express (the HTTP server's listener): at a few
+// thousand reads a second, Express's dispatch, router and middleware cost more than the answer.
 import { parse as parseQuery } from 'node:querystring';
-import type { RequestHandler } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { cachedSessionPrincipal } from '../auth/passport-setup';
 import type { SessionPrincipal } from '../auth/principal';
 import { SESSION_COOKIE, type SessionKind } from '../auth/sessions';
@@ -48,11 +48,13 @@ export function cookieValue(header: string | undefined, name: string): string | 
   return undefined;
 }
 
-export function hotReads(routes: HotRead[], options: HotReadsOptions): RequestHandler & { answered: number } {
+export type HotReadsHandler = ((req: IncomingMessage, res: ServerResponse, next: () => void) => void) & { answered: number };
+
+export function hotReads(routes: HotRead[], options: HotReadsOptions): HotReadsHandler {
   const byPath = new Map(routes.map((r) => [r.path, r]));
   const handler = ((req, res, next) => {
     if (req.method !== 'GET' || !options.headers || options.isDraining()) return next();
-    const url = req.url;
+    const url = req.url ?? '';
     const q = url.indexOf('?');
     const route = byPath.get(q < 0 ? url : url.slice(0, q));
     if (!route || req.headers['if-none-match'] !== undefined) return next();
@@ -70,7 +72,7 @@ export function hotReads(routes: HotRead[], options: HotReadsOptions): RequestHa
     res.end(cached.body);
     handler.answered++;
     answered(200);
-  }) as RequestHandler & { answered: number };
+  }) as HotReadsHandler;
   handler.answered = 0;
   return handler;
 }

@@ -11,8 +11,9 @@
 //   and money changes, server/live/live-hub.ts): each event ends its installation's entries before
 //   the event is passed on to browsers, so a page refreshing on a live update reads fresh data.
 // - Anything else changed elsewhere (a client renamed by another instance) shows after `ttlMs`: an
-//   entry that old is served once more while a fresh one is computed in the background, and one
-//   older than `maxAgeMs` is not served at all.
+//   entry read past half that age is recomputed in the background, one past it is served (by the
+//   route, not ahead of Express) only until the recomputation lands, and one older than `maxAgeMs`
+//   is not served at all.
 //
 // Identical reads that arrive while one is being computed wait for it (single flight). Entries are
 // bounded (least recently stored first out). Times are the process's monotonic clock, not the
@@ -48,6 +49,8 @@ interface Entry {
   value: unknown;
   startedAt: number;
   epoch: number;
+  /** How it was computed: the same again refreshes it (keys carry everything the answer depends on). */
+  compute: () => Promise<unknown>;
 }
 
 /** SELECT, or WITH … SELECT with no data-modifying part (values are bound parameters, never in the text). */
@@ -124,7 +127,7 @@ export function createReadCache(knex: Knex, live: LiveHub | null, options: ReadC
         const value = await compute();
         if (valid(installationId, startedAt, epoch, clock())) {
           entries.delete(fullKey); // re-inserted last: eviction goes by the age of the value
-          entries.set(fullKey, { value, startedAt, epoch });
+          entries.set(fullKey, { value, startedAt, epoch, compute });
           if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
         }
         return value;
@@ -134,6 +137,14 @@ export function createReadCache(knex: Knex, live: LiveHub | null, options: ReadC
     })();
     inflight.set(fullKey, { promise: computation, startedAt, epoch });
     return computation;
+  };
+  /**
+   * Past half its freshness an entry is recomputed in the background (once), so a key read
+   * continuously stays fresh instead of going stale for every reader while its refresh runs.
+   */
+  const refreshAhead = (installationId: string, fullKey: string, hit: Entry, now: number) => {
+    if (now - hit.startedAt < ttlMs / 2 || joinable(installationId, fullKey)) return;
+    refresh(installationId, fullKey, hit.compute).catch(() => undefined); // the next read computes again
   };
   /** A running computation that began after anything it could have missed. */
   const joinable = (installationId: string, fullKey: string) => {
@@ -146,9 +157,12 @@ export function createReadCache(knex: Knex, live: LiveHub | null, options: ReadC
       return entries.size;
     },
     peek<T>(installationId: string, key: string): T | undefined {
-      const hit = entries.get(`${installationId}\u0000${key}`);
+      const fullKey = `${installationId}\u0000${key}`;
+      const hit = entries.get(fullKey);
       const now = clock();
-      return hit && now - hit.startedAt < ttlMs && valid(installationId, hit.startedAt, hit.epoch, now) ? (hit.value as T) : undefined;
+      if (!hit || now - hit.startedAt >= ttlMs || !valid(installationId, hit.startedAt, hit.epoch, now)) return undefined;
+      refreshAhead(installationId, fullKey, hit, now);
+      return hit.value as T;
     },
     async get<T>(installationId: string, key: string, compute: () => Promise<T>): Promise<T> {
       const fullKey = `${installationId}\u0000${key}`;
@@ -157,9 +171,7 @@ export function createReadCache(knex: Knex, live: LiveHub | null, options: ReadC
       if (hit) {
         if (valid(installationId, hit.startedAt, hit.epoch, now)) {
           // Old but not stale by any write we know of: served while a fresh one is computed.
-          if (now - hit.startedAt >= ttlMs && !joinable(installationId, fullKey)) {
-            refresh(installationId, fullKey, compute).catch(() => undefined); // the next read computes again
-          }
+          refreshAhead(installationId, fullKey, hit, now);
           return hit.value as T;
         }
         entries.delete(fullKey);

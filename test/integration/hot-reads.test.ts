@@ -7,7 +7,7 @@ import { createServer, get, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../server/http/create-app';
+import { createHttp } from '../../server/http/create-app';
 import { cookieValue } from '../../server/http/hot-reads';
 import { makeClient, makeInstallation, makeInvoice, makePortalUser, makeStaffUser } from '../support/factories';
 import { Agent } from '../support/http-agent';
@@ -29,9 +29,9 @@ const quiet = () => new Promise((r) => setTimeout(r, 1_100));
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  const app = createApp(testContext(db.database), { webRoot: join(ROOT, 'dist') });
-  answered = () => (app.locals.hotReads as { answered: number }).answered;
-  server = createServer(app);
+  const http = createHttp(testContext(db.database), { webRoot: join(ROOT, 'dist') });
+  answered = () => http.hotReads.answered;
+  server = createServer(http.listener);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   inst = await makeInstallation(db.database.knex);

@@ -151,6 +151,18 @@ describe('read cache', () => {
     clock.advance(3_500);
     expect(await read()).toBe('third'); // too old to serve: computed before answering
     expect(computed).toBe(3);
+
+    // peek never computes, answers only while fresh, and past half the freshness refreshes ahead.
+    expect(cache.peek(inst.id, 'v')).toBe('third');
+    value = 'fourth';
+    clock.advance(600);
+    expect(cache.peek(inst.id, 'v')).toBe('third');
+    await settle();
+    expect(computed).toBe(4);
+    expect(cache.peek(inst.id, 'v')).toBe('fourth');
+    clock.advance(1_100);
+    expect(cache.peek(inst.id, 'v')).toBeUndefined();
+    expect(cache.peek(inst.id, 'never-read')).toBeUndefined();
     cache.close();
   });
 });
