@@ -99,8 +99,8 @@ function writeTracker(knex: Knex): WriteTracker {
 }
 
 export function createReadCache(knex: Knex, live: LiveHub | null, options: ReadCacheOptions = {}): ReadCache {
-  const ttlMs = options.ttlMs ?? 1000;
-  const maxAgeMs = Math.max(ttlMs, options.maxAgeMs ?? 3000);
+  const ttlMs = options.ttlMs ?? 2000;
+  const maxAgeMs = Math.max(ttlMs, options.maxAgeMs ?? 5000);
   const writeGuardMs = options.writeGuardMs ?? 1000;
   const maxEntries = options.maxEntries ?? 5000;
   const clock = options.now ?? (() => performance.now());
