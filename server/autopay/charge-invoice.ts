@@ -179,8 +179,22 @@ export async function recordAttempts(ctx: AppContext, scope: InstallationScope, 
     await enqueuePsaWriteBacks(tx, made.map(({ a }) => a.payment_id), ctx.clock);
     const label = trigger === 'autopay' ? 'autopay' : 'charge now';
     await recordAudits(tx, made.map(({ c, a }) => ({ actor: { type: 'system', id: null, label }, action: 'autopay.charge_started', subjectType: 'invoice', subjectId: c.invoiceId, clientId: c.clientId, details: { attemptNo: c.attemptNo, amount: a.amount, currency: c.currency, method: c.methodLabel } })), ctx.clock);
+    // Each attempt's sync ticket, taken now (before its Stripe request, as the ordering rule asks)
+    // with the others' in one statement instead of one round trip per charge.
+    const tickets = (await tx.db.raw("select nextval('stripe_sync_seq') as seq from generate_series(1, ?)", [made.length])) as { rows: Array<{ seq: number | string }> };
+    made.forEach(({ a }, i) => ticketOf.set(a, Number(tickets.rows[i]!.seq)));
     return attempts;
   });
+}
+
+/** Sync tickets taken when attempts were recorded, used (once) by their first request. */
+const ticketOf = new WeakMap<AttemptRow, SyncTicket>();
+
+/** The attempt's ticket taken when it was recorded, or a new one. */
+async function ticketFor(scope: InstallationScope, attempt: AttemptRow): Promise<SyncTicket> {
+  const taken = ticketOf.get(attempt);
+  ticketOf.delete(attempt);
+  return taken ?? takeSyncTicket(scope.db);
 }
 
 /**
@@ -274,7 +288,7 @@ async function sendAndRecord(
   options: ChargeOptions,
 ): Promise<ChargeOutcome> {
   const bucket = options.bucket ?? null;
-  const ticket = await takeSyncTicket(scope.db);
+  const ticket = await ticketFor(scope, attempt);
   const answer = await createIntent(stripe, bucket, intentParams(scope.installationId, facts), attempt.idempotency_key);
   await checkpoint(options, 'stripe_answered', attempt.invoice_id);
   if (answer.kind === 'refused') {

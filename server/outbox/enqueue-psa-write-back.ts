@@ -37,6 +37,20 @@ export async function enqueuePsaWriteBack(scope: InstallationScope, input: Enque
   return queued ?? null;
 }
 
+// The webhook URL as the transaction first read it: a batch of autopay outcomes queues a write-back
+// per charge in one transaction, and one read serves them all.
+const urlInTransaction = new WeakMap<object, string | null>();
+
+async function psaWebhookUrl(scope: InstallationScope): Promise<string | null> {
+  const key = scope.db as object;
+  const known = urlInTransaction.get(key);
+  if (known !== undefined) return known;
+  const inst = (await scope.db('installations').where({ id: scope.installationId }).first('psa_webhook_url')) as { psa_webhook_url: string | null } | undefined;
+  const url = inst?.psa_webhook_url ?? null;
+  urlInTransaction.set(key, url);
+  return url;
+}
+
 /**
  * enqueuePsaWriteBack for many payments in a few statements (one read of the webhook URL, one of the
  * payments, one insert): the same rows, the same dedupe, in the order of `paymentIds`. Returns
@@ -45,8 +59,7 @@ export async function enqueuePsaWriteBack(scope: InstallationScope, input: Enque
 export async function enqueuePsaWriteBacks(scope: InstallationScope, paymentIds: readonly string[], clock: Clock): Promise<Array<{ id: string; dedupeKey: string }>> {
   if (!scope.db.isTransaction) throw new Error('enqueuePsaWriteBack must run inside the payment change transaction');
   if (paymentIds.length === 0) return [];
-  const inst = (await scope.db('installations').where({ id: scope.installationId }).first('psa_webhook_url')) as { psa_webhook_url: string | null } | undefined;
-  if (!inst?.psa_webhook_url) return [];
+  if (!(await psaWebhookUrl(scope))) return [];
   const ids = [...new Set(paymentIds)];
   const rows = (await selectPayments(scope).whereIn('payments.id', ids)) as PaymentRow[];
   const byId = new Map(rows.map((r) => [r.id, r]));
