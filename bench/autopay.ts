@@ -6,6 +6,7 @@
 // (invoices / limit), the PaymentIntents the emulator holds afterwards (one per invoice, none twice),
 // invoices paid, and the 429s Settle saw.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import Stripe from 'stripe';
 import { runAutopay } from '../server/autopay/run-autopay';
@@ -67,15 +68,40 @@ async function main(): Promise<void> {
       queries.set(key, e);
     });
   }
+  // PostgreSQL's CPU in the run (profile only, when the server runs on this machine): its backends
+  // serving this database, read from /proc.
+  const pgCpuMs = async (): Promise<number | null> => {
+    if (!process.env.BENCH_PROFILE || db.kind !== 'postgres') return null;
+    const pids = ((await knex.raw('select pid from pg_stat_activity where datname = current_database()')) as { rows: Array<{ pid: number }> }).rows;
+    let ticks = 0;
+    for (const { pid } of pids) {
+      try {
+        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        ticks += Number(fields[11]) + Number(fields[12]); // utime + stime
+      } catch {
+        return null; // not on this machine
+      }
+    }
+    return ticks * 10; // USER_HZ = 100
+  };
+  const pgBefore = await pgCpuMs();
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
   const result = await runAutopay(ctx, inst!.id);
   const wallS = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
   const settleCpuS = (cpu.user + cpu.system) / 1e6;
+  const pgAfter = await pgCpuMs();
   await faults({ latencyMs: 0, rateLimitPerSecond: 0 });
+  if (pgBefore !== null && pgAfter !== null) console.error(`postgres cpu: ${((pgAfter - pgBefore) / INVOICES).toFixed(2)} ms per charge`);
   for (const [sql, e] of [...queries].sort((a, b) => b[1].ms - a[1].ms).slice(0, 40)) console.error(`${String(e.n).padStart(6)} ${e.ms.toFixed(0).padStart(7)} ms  ${sql}`);
   console.error(`run: ${JSON.stringify(result)} in ${wallS.toFixed(1)} s`);
+  if (process.env.BENCH_PROFILE && db.kind === 'postgres') {
+    // Trigger functions' time inside PostgreSQL: only counted when the URL carries
+    // `?options=-c%20track_functions%3Dall` (a setting of the session, not the server).
+    const fns = (await knex.raw('select funcname, calls, round(total_time) as total_ms, round(self_time) as self_ms from pg_stat_user_functions order by total_time desc limit 15')) as { rows: unknown[] };
+    for (const f of fns.rows) console.error(JSON.stringify(f));
+  }
 
   const byInvoice = await intentsByInvoice(stripe);
   const intents = [...byInvoice.values()].reduce((s, l) => s + l.length, 0);

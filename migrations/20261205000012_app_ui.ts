@@ -23,7 +23,7 @@
 // - indexes for the payments list, the dashboard's collected-per-day chart and the audit log filters.
 import type { Knex } from 'knex';
 
-const CLIENT_REFRESH = `
+export const CLIENT_REFRESH = `
 create function client_summaries_refresh(ids uuid[]) returns void language sql as $$
   insert into client_summaries as s (installation_id, client_id, name_key, search_text, mapping_status, autopay_enabled,
       open_balance, open_invoice_count, oldest_due_date, last_paid_at, latest_payment_status, latest_payment_at,
@@ -66,7 +66,7 @@ $$
 `;
 
 /** One trigger function per source table; `col` is the column naming the client (id on clients). */
-function refreshTrigger(table: string, col: string): string[] {
+export function refreshTrigger(table: string, col: string): string[] {
   return [
     `
 create function ${table}_refresh_client_summaries() returns trigger language plpgsql as $$

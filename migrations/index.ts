@@ -15,6 +15,7 @@ import * as appUi from './20261205000012_app_ui';
 import * as staffEnteredMethods from './20261205000014_staff_entered_methods';
 import * as autopaySkip from './20261205000013_autopay_skip';
 import * as liveEventsPolled from './20261205000016_live_events_polled';
+import * as summaryTriggersCheap from './20261205000017_summary_triggers_cheap';
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261123000001_initial_schema': initialSchema,
@@ -31,4 +32,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261205000014_staff_entered_methods': staffEnteredMethods,
   '20261205000013_autopay_skip': autopaySkip,
   '20261205000016_live_events_polled': liveEventsPolled,
+  '20261205000017_summary_triggers_cheap': summaryTriggersCheap,
 };

@@ -23,14 +23,16 @@
 // PaymentIntents by the metadata `settle_charge_attempt_id` first and only creates when there is none.
 import { randomUUID } from 'node:crypto';
 import Stripe from 'stripe';
-import { recordAudit } from '../audit/record-audit';
+import { recordAudits } from '../audit/record-audit';
+import { DEADLOCK_CODES, retryTransaction } from '../db/retry-transaction';
 import type { InstallationScope } from '../db/tenant-scope';
 import type { AppContext } from '../http/context';
-import { enqueuePsaWriteBack } from '../outbox/enqueue-psa-write-back';
+import { enqueuePsaWriteBack, enqueuePsaWriteBacks } from '../outbox/enqueue-psa-write-back';
 import { writePaymentIntent } from '../payments/sync-payment-intent';
 import { applyCreditsBeforeAutopay } from '../ledger/apply-credit';
 import { lockOpenAmounts } from '../ledger/apply-payment';
 import { takeSyncTicket, type SyncTicket } from '../stripe/sync-ticket';
+import { Coalescer, type CoalescerOptions } from './coalescer';
 import { limitedStripeCall, type TokenBucket } from './token-bucket';
 import { classifyDecline, nextRetryAt, type RetryPolicy } from './decline-policy';
 
@@ -79,6 +81,10 @@ export interface ChargeOptions {
   bucket?: TokenBucket | null;
   /** Crash injection (tests): called at each checkpoint; a throw there leaves the database as a crash would. */
   checkpoint?: (point: ChargeCheckpoint, invoiceId: string) => void | Promise<void>;
+  /** Records step 1 of concurrent charges together (a run's attemptRecorder); none: one transaction per charge. */
+  recorder?: AttemptRecorder;
+  /** Writes step 3 of concurrent charges together (a run's outcomeWriter); none: one transaction per charge. */
+  writer?: OutcomeWriter;
 }
 
 /**
@@ -133,29 +139,8 @@ function intentParams(installationId: string, a: IntentFacts): Stripe.PaymentInt
  * payments are counted) or another process already holds this invoice (nothing was written).
  */
 async function recordAttempt(ctx: AppContext, scope: InstallationScope, c: AutopayCandidate, trigger: 'autopay' | 'charge_now'): Promise<AttemptRow | null> {
-  const attemptId = randomUUID();
-  const paymentId = randomUUID();
-  const now = ctx.clock.now();
-  const key = autopayKey(c.invoiceId, c.attemptNo);
   try {
-    return await scope.transaction(async (tx) => {
-      // What is open now, under the invoice's lock: the candidate was read earlier and credit may have paid part of it.
-      const amount = Math.min(c.amount, (await lockOpenAmounts(tx, [c.invoiceId], null)).get(c.invoiceId)?.open ?? 0);
-      if (amount <= 0) return null;
-      await tx.insert('payments', {
-        id: paymentId, client_id: c.clientId, source: 'autopay', status: 'pending', amount, currency: c.currency, method_type: c.methodType,
-        method_label: c.methodLabel, payment_method_id: c.paymentMethodRowId, idempotency_key: key, created_by_kind: 'system', received_at: now, created_at: now, updated_at: now,
-      });
-      await tx.insert('allocations', { payment_id: paymentId, invoice_id: c.invoiceId, amount, currency: c.currency, rule: 'metadata', confidence: 1, state: 'pending', created_by_kind: 'system', created_at: now });
-      const attempt: AttemptRow = {
-        id: attemptId, invoice_id: c.invoiceId, client_id: c.clientId, attempt_no: c.attemptNo, idempotency_key: key, payment_id: paymentId,
-        payment_method_id: c.paymentMethodRowId, amount, currency: c.currency, status: 'in_flight', trigger, created_at: now,
-      };
-      await tx.insert('charge_attempts', { ...attempt, scheduled_for: now, updated_at: now });
-      await enqueuePsaWriteBack(tx, { paymentId }, ctx.clock);
-      await recordAudit(tx, { actor: { type: 'system', id: null, label: trigger === 'autopay' ? 'autopay' : 'charge now' }, action: 'autopay.charge_started', subjectType: 'invoice', subjectId: c.invoiceId, clientId: c.clientId, details: { attemptNo: c.attemptNo, amount, currency: c.currency, method: c.methodLabel } }, ctx.clock);
-      return attempt;
-    });
+    return (await recordAttempts(ctx, scope, [c], trigger))[0] ?? null;
   } catch (err) {
     // A unique index said no: the attempt number, the in-flight attempt or the pending split exists —
     // another run got there first. Nothing was written.
@@ -163,6 +148,75 @@ async function recordAttempt(ctx: AppContext, scope: InstallationScope, c: Autop
     throw err;
   }
 }
+
+/**
+ * Step 1 for several invoices in one transaction (each under its own invoice lock, as one by one):
+ * one statement per table for the lot. All or nothing: a unique index refusing one of them refuses
+ * the batch, and the caller records each again on its own (recordAttempt), so the others are still
+ * recorded and the refused one reads as taken. Answers in the candidates' order (null: nothing open).
+ */
+export async function recordAttempts(ctx: AppContext, scope: InstallationScope, cs: readonly AutopayCandidate[], trigger: 'autopay' | 'charge_now'): Promise<Array<AttemptRow | null>> {
+  const now = ctx.clock.now();
+  return transactionRetried(scope, async (tx) => {
+    // What is open now, under the invoices' locks: the candidates were read earlier and credit may have paid part of them.
+    const open = await lockOpenAmounts(tx, cs.map((c) => c.invoiceId), null);
+    const attempts = cs.map((c): AttemptRow | null => {
+      const amount = Math.min(c.amount, open.get(c.invoiceId)?.open ?? 0);
+      if (amount <= 0) return null;
+      return {
+        id: randomUUID(), invoice_id: c.invoiceId, client_id: c.clientId, attempt_no: c.attemptNo, idempotency_key: autopayKey(c.invoiceId, c.attemptNo), payment_id: randomUUID(),
+        payment_method_id: c.paymentMethodRowId, amount, currency: c.currency, status: 'in_flight', trigger, created_at: now,
+      };
+    });
+    const made = cs.flatMap((c, i) => (attempts[i] ? [{ c, a: attempts[i] }] : []));
+    if (made.length === 0) return attempts;
+    await tx.insert('payments', made.map(({ c, a }) => ({
+      id: a.payment_id, client_id: c.clientId, source: 'autopay', status: 'pending', amount: a.amount, currency: c.currency, method_type: c.methodType,
+      method_label: c.methodLabel, payment_method_id: c.paymentMethodRowId, idempotency_key: a.idempotency_key, created_by_kind: 'system', received_at: now, created_at: now, updated_at: now,
+    })));
+    await tx.insert('allocations', made.map(({ c, a }) => ({ payment_id: a.payment_id, invoice_id: c.invoiceId, amount: a.amount, currency: c.currency, rule: 'metadata', confidence: 1, state: 'pending', created_by_kind: 'system', created_at: now })));
+    await tx.insert('charge_attempts', made.map(({ a }) => ({ ...a, scheduled_for: now, updated_at: now })));
+    await enqueuePsaWriteBacks(tx, made.map(({ a }) => a.payment_id), ctx.clock);
+    const label = trigger === 'autopay' ? 'autopay' : 'charge now';
+    await recordAudits(tx, made.map(({ c, a }) => ({ actor: { type: 'system', id: null, label }, action: 'autopay.charge_started', subjectType: 'invoice', subjectId: c.invoiceId, clientId: c.clientId, details: { attemptNo: c.attemptNo, amount: a.amount, currency: c.currency, method: c.methodLabel } })), ctx.clock);
+    // Each attempt's sync ticket, taken now (before its Stripe request, as the ordering rule asks)
+    // with the others' in one statement instead of one round trip per charge.
+    const tickets = (await tx.db.raw("select nextval('stripe_sync_seq') as seq from generate_series(1, ?)", [made.length])) as { rows: Array<{ seq: number | string }> };
+    made.forEach(({ a }, i) => ticketOf.set(a, Number(tickets.rows[i]!.seq)));
+    return attempts;
+  });
+}
+
+/** Sync tickets taken when attempts were recorded, used (once) by their first request. */
+const ticketOf = new WeakMap<AttemptRow, SyncTicket>();
+
+/** The attempt's ticket taken when it was recorded, or a new one. */
+async function ticketFor(scope: InstallationScope, attempt: AttemptRow): Promise<SyncTicket> {
+  const taken = ticketOf.get(attempt);
+  ticketOf.delete(attempt);
+  return taken ?? takeSyncTicket(scope.db);
+}
+
+/**
+ * A transaction run again from the start (nothing of it was committed) when PostgreSQL made it a
+ * deadlock's victim — two processes charging the same clients lock invoices and summary rows in
+ * different orders now and then — up to three times.
+ */
+const transactionRetried = <T>(scope: InstallationScope, fn: (tx: InstallationScope) => Promise<T>): Promise<T> => retryTransaction(scope, fn, DEADLOCK_CODES);
+
+/**
+ * Step 1 for a whole run: attempts asked for a few milliseconds apart are recorded together
+ * (recordAttempts), each still before its own Stripe call; a batch that fails is recorded one by one.
+ */
+export function attemptRecorder(ctx: AppContext, scope: InstallationScope, trigger: 'autopay' | 'charge_now', options: Partial<CoalescerOptions> = {}): AttemptRecorder {
+  return new Coalescer<AutopayCandidate, AttemptRow | null>(
+    (cs) => recordAttempts(ctx, scope, cs, trigger),
+    (c) => recordAttempt(ctx, scope, c, trigger),
+    { maxBatch: 32, waitMs: 3, lanes: 2, ...options },
+  );
+}
+
+export type AttemptRecorder = Coalescer<AutopayCandidate, AttemptRow | null>;
 
 /** Steps 0–3 for one invoice. */
 export async function chargeInvoice(
@@ -177,7 +231,7 @@ export async function chargeInvoice(
   // Credit first (selectDueInvoices says which clients hold any; unknown: look).
   const credit = c.hasCredit === false ? { applied: 0, amountToCharge: c.amount } : await applyCreditsBeforeAutopay(scope, { clientId: c.clientId, invoiceId: c.invoiceId }, ctx.clock);
   if (credit.amountToCharge <= 0) return credit.applied > 0 ? 'credited' : 'skipped';
-  const attempt = await recordAttempt(ctx, scope, c, trigger);
+  const attempt = options.recorder ? await options.recorder.submit(c) : await recordAttempt(ctx, scope, c, trigger);
   if (!attempt) return credit.applied > 0 ? 'credited' : 'skipped';
   await checkpoint(options, 'attempt_recorded', c.invoiceId);
   const facts: IntentFacts = {
@@ -234,7 +288,7 @@ async function sendAndRecord(
   options: ChargeOptions,
 ): Promise<ChargeOutcome> {
   const bucket = options.bucket ?? null;
-  const ticket = await takeSyncTicket(scope.db);
+  const ticket = await ticketFor(scope, attempt);
   const answer = await createIntent(stripe, bucket, intentParams(scope.installationId, facts), attempt.idempotency_key);
   await checkpoint(options, 'stripe_answered', attempt.invoice_id);
   if (answer.kind === 'refused') {
@@ -304,10 +358,40 @@ async function settle(
     }
   }
   const env = { clock: ctx.clock, logger: ctx.logger, publicUrl: ctx.config.publicUrl };
-  return scope.transaction(async (tx) => {
+  const write = async (tx: InstallationScope) => {
     await writePaymentIntent(tx, { paymentId: attempt.payment_id, intent, ticket, recordIntentId: true }, env);
     return recordOutcome(ctx, tx, attempt, outcomeIntent, methodType, policy, firstFailureAt);
-  });
+  };
+  return options.writer ? options.writer.submit({ clientId: attempt.client_id, write }) : transactionRetried(scope, write);
+}
+
+/** One charge's step-3 write, for an OutcomeWriter. */
+export interface OutcomeWrite {
+  clientId: string;
+  write: (tx: InstallationScope) => Promise<ChargeOutcome>;
+}
+
+export type OutcomeWriter = Coalescer<OutcomeWrite, ChargeOutcome>;
+
+/**
+ * Step 3 for a whole run: answers that arrive a few milliseconds apart are written in one
+ * transaction, one after the other, ordered by client (each charge locks its client's summary row,
+ * so two batches, or a batch and a batch of attempts, take those locks in the same order). A batch
+ * that fails (one charge's write throwing, a deadlock) rolls back whole and each charge is written
+ * again in a transaction of its own, so one bad write never costs the others their outcome.
+ */
+export function outcomeWriter(scope: InstallationScope, options: Partial<CoalescerOptions> = {}): OutcomeWriter {
+  return new Coalescer<OutcomeWrite, ChargeOutcome>(
+    (writes) =>
+      transactionRetried(scope, async (tx) => {
+        const order = writes.map((_, i) => i).sort((a, b) => (writes[a]!.clientId < writes[b]!.clientId ? -1 : writes[a]!.clientId > writes[b]!.clientId ? 1 : a - b));
+        const outs: ChargeOutcome[] = new Array<ChargeOutcome>(writes.length);
+        for (const i of order) outs[i] = await writes[i]!.write(tx);
+        return outs;
+      }),
+    (w) => transactionRetried(scope, w.write),
+    { maxBatch: 16, waitMs: 3, lanes: 4, ...options },
+  );
 }
 
 /** A failed off-session charge the client can still complete on-session: left open for them. */

@@ -11,7 +11,7 @@ import type { AppContext } from '../http/context';
 import { getInstallationSettings } from '../installations/installation-settings';
 import { localDate } from '../installations/local-date';
 import { isCardExpired, paymentMethodLabel } from '../payment-methods/payment-method-display';
-import { chargeInvoice, completeAttempt, type AttemptRow, type AutopayCandidate, type ChargeOptions, type ChargeOutcome } from './charge-invoice';
+import { attemptRecorder, chargeInvoice, completeAttempt, outcomeWriter, type AttemptRow, type AutopayCandidate, type ChargeOptions, type ChargeOutcome } from './charge-invoice';
 import { autopayRate, tokenBucketFor } from './token-bucket';
 
 export interface RunAutopayOptions {
@@ -186,9 +186,14 @@ export async function runAutopay(ctx: AppContext, installationId: string, option
   // 2. What is due now.
   const due = await selectDueInvoices(ctx, scope);
   result.candidates = due.length;
+  // Attempts are recorded a few at a time (one transaction for the charges about to be sent), each
+  // still before its own Stripe request; answers are written a few at a time too.
+  const recorder = attemptRecorder(ctx, scope, 'autopay');
+  const writer = outcomeWriter(scope);
+  const batched: ChargeOptions = { ...charge, recorder, writer };
   await pool(due, concurrency, async (candidate) => {
     try {
-      result[await chargeInvoice(ctx, scope, stripe, candidate, policy, 'autopay', charge)]++;
+      result[await chargeInvoice(ctx, scope, stripe, candidate, policy, 'autopay', batched)]++;
     } catch (err) {
       // One invoice's trouble never stops the run; its attempt (if recorded) is resolved next run.
       result.unknown++;
@@ -196,6 +201,8 @@ export async function runAutopay(ctx: AppContext, installationId: string, option
     }
   });
   result.rateLimited = bucket.rateLimited;
-  if (result.candidates || result.resolved) ctx.logger.info({ installationId, ...result }, 'autopay run finished');
+  // Batches written again one charge at a time (another process held one of the invoices, say).
+  const fellBack = { attemptBatches: recorder.fellBack, outcomeBatches: writer.fellBack };
+  if (result.candidates || result.resolved) ctx.logger.info({ installationId, ...result, fellBack }, 'autopay run finished');
   return result;
 }

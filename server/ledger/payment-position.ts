@@ -31,12 +31,17 @@ export async function paymentPosition(scope: InstallationScope, paymentId: strin
     | { id: string; client_id: string | null; status: string; source: string; currency: string; amount: number; amount_refunded: number; dispute_status: string | null; reconciled_at: Date | null }
     | undefined;
   if (!p) throw new AppError('PAYMENT_NOT_FOUND');
-  const [a] = (await scope.from('allocations').where({ payment_id: paymentId, state: 'applied' }).sum({ total: 'amount' })) as Array<{ total: unknown }>;
-  const [c] = (await scope.from('client_credits').where({ payment_id: paymentId }).sum({ total: 'amount' })) as Array<{ total: unknown }>;
-  const [r] = (await scope.from('ledger_reversals').where({ payment_id: paymentId }).whereNull('restored_at').sum({ total: 'amount' })) as Array<{ total: unknown }>;
-  const applied = num(a?.total);
-  const credit = num(c?.total);
-  const reversed = num(r?.total);
+  // The three sums in one statement, read after the payment's lock is held (a statement of its own,
+  // so under READ COMMITTED it sees what committed while the lock was awaited).
+  const sums = (await scope.db.raw(
+    `select (select sum(amount) from allocations where installation_id = :inst and payment_id = :id and state = 'applied') as applied,
+            (select sum(amount) from client_credits where installation_id = :inst and payment_id = :id) as credit,
+            (select sum(amount) from ledger_reversals where installation_id = :inst and payment_id = :id and restored_at is null) as reversed`,
+    { inst: scope.installationId, id: paymentId },
+  )) as { rows: Array<{ applied: unknown; credit: unknown; reversed: unknown }> };
+  const applied = num(sums.rows[0]?.applied);
+  const credit = num(sums.rows[0]?.credit);
+  const reversed = num(sums.rows[0]?.reversed);
   const amount = num(p.amount);
   return {
     id: p.id,

@@ -3,9 +3,9 @@
 // payment version, so a payment changed once is sent once).
 import type { Clock } from '../clock';
 import type { InstallationScope } from '../db/tenant-scope';
-import { enqueuePsaWriteBack } from '../outbox/enqueue-psa-write-back';
+import { enqueuePsaWriteBacks } from '../outbox/enqueue-psa-write-back';
 
 /** Queues the PSA write-back of each payment once. Call last, inside the change's transaction. */
 export async function queueWriteBacks(scope: InstallationScope, paymentIds: Iterable<string>, clock: Clock): Promise<void> {
-  for (const paymentId of [...new Set(paymentIds)].sort()) await enqueuePsaWriteBack(scope, { paymentId }, clock);
+  await enqueuePsaWriteBacks(scope, [...new Set(paymentIds)].sort(), clock);
 }

@@ -68,16 +68,20 @@ interface Recipients {
 
 /** Active portal users of the client; the client's billing email when it has none. */
 export async function recipientsOf(scope: InstallationScope, clientId: string): Promise<Recipients> {
-  const inst = (await scope.db('installations').where({ id: scope.installationId }).first('name')) as { name: string };
-  const client = (await scope.from('clients').where({ id: clientId }).first('name', 'email')) as { name: string; email: string | null };
-  const users = (await scope
-    .from('portal_users')
-    .where({ client_id: clientId })
-    .whereNotNull('password_hash')
-    .whereNull('disabled_at')
-    .pluck('email')) as string[];
-  const emails = [...new Set((users.length ? users : client.email ? [client.email] : []).map((e) => e.trim().toLowerCase()))];
-  return { mspName: inst.name, clientName: client.name, emails };
+  // One statement: the MSP's name, the client's, its billing email and its portal users' emails.
+  const row = (
+    (await scope.db.raw(
+      `select i.name as msp_name, c.name as client_name, c.email,
+              coalesce((select json_agg(u.email order by u.email) from portal_users u
+                         where u.installation_id = c.installation_id and u.client_id = c.id and u.password_hash is not null and u.disabled_at is null), '[]'::json) as users
+         from clients c join installations i on i.id = c.installation_id
+        where c.installation_id = :inst and c.id = :client`,
+      { inst: scope.installationId, client: clientId },
+    )) as { rows: Array<{ msp_name: string; client_name: string; email: string | null; users: string[] | string }> }
+  ).rows[0]!;
+  const users = (typeof row.users === 'string' ? JSON.parse(row.users) : row.users) as string[];
+  const emails = [...new Set((users.length ? users : row.email ? [row.email] : []).map((e) => e.trim().toLowerCase()))];
+  return { mspName: row.msp_name, clientName: row.client_name, emails };
 }
 
 async function paymentFacts(scope: InstallationScope, paymentId: string) {

@@ -4,6 +4,7 @@
 import type { z } from 'zod';
 import type { AuditActor } from '../audit/record-audit';
 import type { InstallationScope, TenantTable } from '../db/tenant-scope';
+import { retryTransaction } from '../db/retry-transaction';
 import { AppError } from '../http/app-error';
 
 export const MAX_BATCH_RECORDS = 1000;
@@ -138,14 +139,7 @@ const RETRYABLE = new Set(['23505', '40001', '40P01']); // unique violation (a r
  * psaRef), runs it again from the start — the second run sees the other's rows and updates them.
  */
 export async function inBatchTransaction<T>(scope: InstallationScope, fn: (trx: InstallationScope) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await scope.transaction(fn);
-    } catch (err) {
-      const code = (err as { code?: unknown }).code;
-      if (attempt >= 3 || typeof code !== 'string' || !RETRYABLE.has(code)) throw err;
-    }
-  }
+  return retryTransaction(scope, fn, RETRYABLE);
 }
 
 /** `YYYY-MM-DD` that is a real calendar date. */

@@ -4,11 +4,12 @@
 // a webhook runs) — then a later run: one PaymentIntent per invoice, none skipped. An attempt whose
 // idempotency key has expired is resolved by a metadata search, not a second charge. A charge is one
 // Stripe request; 429s are waited out without losing the attempt; credit is used first; a charge
-// that needs the client's authentication is left open for them.
+// that needs the client's authentication is left open for them. Batched writes (below) keep all of it.
 import { randomUUID } from 'node:crypto';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAutopay } from '../../server/autopay/run-autopay';
+import { attemptRecorder } from '../../server/autopay/charge-invoice';
+import { runAutopay, selectDueInvoices } from '../../server/autopay/run-autopay';
 import { ManualClock } from '../../server/clock';
 import { grantCredit } from '../../server/ledger/client-credit';
 import { registerPaymentTransitionHook } from '../../server/payments/payment-transition-hooks';
@@ -188,5 +189,103 @@ describe('autopay exactly once', () => {
     expect(await invoiceRow(partly.id)).toEqual({ status: 'paid', amount_paid: 10_000, amount_remaining: 0 });
     expect(await knex()('charge_attempts').where({ invoice_id: partly.id }).first('amount')).toEqual({ amount: 7_000 });
     expect(await attemptsOf(covered.id)).toEqual([]);
+  });
+});
+
+// Autopay records attempts, and writes Stripe's answers, a batch at a time (one transaction for
+// charges a few milliseconds apart). Batching must not change what happens to any one charge:
+// - a batch in which one invoice is already taken (a unique index refuses its attempt) still
+//   records every other attempt, and the taken one reads as taken;
+// - a crash after a batch of attempts is recorded (before any Stripe call) leaves each attempt in
+//   flight, and the next run resolves every one of them exactly once;
+// - one charge whose outcome cannot be written does not cost the others in its batch their outcome.
+async function autopayClientWith(totals: number[]) {
+  const p = await autopayClient();
+  const invoices = [];
+  for (const total of totals) invoices.push(await makeInvoice(p.inst.scope, p.client.id, { total, dueDate: '2026-11-30' }));
+  return { p, invoices };
+}
+
+describe('autopay batches', () => {
+  it('one invoice of a batch already taken: the others are recorded, that one reads as taken', async () => {
+    const { p, invoices } = await autopayClientWith([1_000, 2_000, 3_000]);
+    const candidates = await selectDueInvoices(ctx(), p.inst.scope);
+    expect(candidates.map((c) => c.invoiceId).sort()).toEqual(invoices.map((i) => i.id).sort());
+    // Another process took the middle invoice's attempt 1 after these candidates were read.
+    const taken = candidates[1]!;
+    const [other] = (await p.inst.scope
+      .insert('payments', { client_id: p.client.id, source: 'autopay', status: 'failed', amount: taken.amount, currency: 'USD', method_type: 'card' })
+      .returning('id')) as Array<{ id: string }>;
+    await p.inst.scope.insert('charge_attempts', {
+      invoice_id: taken.invoiceId, client_id: p.client.id, attempt_no: taken.attemptNo, scheduled_for: clock.now(), idempotency_key: `autopay:${taken.invoiceId}:${taken.attemptNo}`,
+      payment_id: other!.id, amount: taken.amount, currency: 'USD', status: 'failed',
+    });
+
+    const recorder = attemptRecorder(ctx(), p.inst.scope, 'autopay', { maxBatch: 3, waitMs: 50 });
+    const recorded = await Promise.all(candidates.map((c) => recorder.submit(c)));
+    expect(recorder.fellBack).toBe(1); // the batch of three was refused, then each recorded alone
+    expect(recorded[1]).toBeNull();
+    for (const i of [0, 2]) {
+      expect(recorded[i]).toMatchObject({ invoice_id: candidates[i]!.invoiceId, status: 'in_flight', amount: candidates[i]!.amount });
+      expect(await attemptsOf(candidates[i]!.invoiceId)).toEqual(['in_flight']);
+      const split = await knex()('allocations').where({ payment_id: recorded[i]!.payment_id }).select('invoice_id', 'state', 'amount');
+      expect(split).toEqual([{ invoice_id: candidates[i]!.invoiceId, state: 'pending', amount: candidates[i]!.amount }]);
+    }
+    expect(await attemptsOf(taken.invoiceId)).toEqual(['failed']);
+    expect(Number(((await knex()('allocations').where({ invoice_id: taken.invoiceId }).count({ n: '*' })) as Array<{ n: string | number }>)[0]!.n)).toBe(0);
+    expect(Number(((await knex()('audit_log').where({ installation_id: p.inst.id, action: 'autopay.charge_started' }).count({ n: '*' })) as Array<{ n: string | number }>)[0]!.n)).toBe(2);
+  });
+
+  it('a crash after a batch of attempts is recorded: the next run charges every invoice in it exactly once', async () => {
+    const { p, invoices } = await autopayClientWith([1_100, 1_200, 1_300, 1_400, 1_500]);
+    const crash = (point: string) => {
+      if (point === 'attempt_recorded') throw new Error('crash after the batch was recorded');
+    };
+    expect(await runAutopay(ctx(), p.inst.id, { checkpoint: crash })).toMatchObject({ candidates: 5, unknown: 5 });
+    for (const inv of invoices) {
+      expect(await attemptsOf(inv.id)).toEqual(['in_flight']);
+      expect(await intentsFor(p.stripe, inv.id)).toHaveLength(0);
+    }
+    // Recorded together: the payments share transactions (each payment row carries the id of the
+    // transaction that last wrote it).
+    const txids = (await knex()('payments').where({ installation_id: p.inst.id, source: 'autopay' }).pluck('sync_txid')) as unknown[];
+    expect(txids).toHaveLength(5);
+    expect(new Set(txids.map(String)).size).toBeLessThan(5);
+
+    later(3);
+    expect(await runAutopay(ctx(), p.inst.id)).toMatchObject({ resolved: 5, candidates: 0 });
+    for (const inv of invoices) {
+      expect((await intentsFor(p.stripe, inv.id)).map((pi) => [pi.status, pi.amount])).toEqual([['succeeded', inv.total]]);
+      expect(await attemptsOf(inv.id)).toEqual(['succeeded']);
+      expect(await knex()('invoices').where({ id: inv.id }).first('status', 'amount_remaining')).toEqual({ status: 'paid', amount_remaining: 0 });
+    }
+    expect(await runAutopay(ctx(), p.inst.id)).toMatchObject({ candidates: 0, resolved: 0 });
+  });
+
+  it('one outcome that cannot be written does not cost the others in its batch theirs', async () => {
+    const { p, invoices } = await autopayClientWith([2_100, 2_200, 2_300, 2_400]);
+    const bad = invoices[2]!;
+    let broken = true;
+    const unhook = registerPaymentTransitionHook(async (tx, t) => {
+      const split = (await tx.from('allocations').where({ payment_id: t.paymentId }).first('invoice_id')) as { invoice_id: string } | undefined;
+      if (broken && split?.invoice_id === bad.id) throw new Error('this outcome cannot be written');
+    });
+    try {
+      expect(await runAutopay(ctx(), p.inst.id)).toMatchObject({ candidates: 4, succeeded: 3, unknown: 1 });
+    } finally {
+      broken = false;
+      unhook();
+    }
+    for (const inv of invoices.filter((i) => i !== bad)) {
+      expect(await attemptsOf(inv.id)).toEqual(['succeeded']);
+      expect(await knex()('invoices').where({ id: inv.id }).first('status')).toEqual({ status: 'paid' });
+    }
+    // The bad one was charged; its outcome stays unwritten until the attempt is resolved.
+    expect(await attemptsOf(bad.id)).toEqual(['in_flight']);
+    later(3);
+    expect(await runAutopay(ctx(), p.inst.id)).toMatchObject({ resolved: 1, candidates: 0 });
+    expect((await intentsFor(p.stripe, bad.id)).map((pi) => pi.status)).toEqual(['succeeded']);
+    expect(await attemptsOf(bad.id)).toEqual(['succeeded']);
+    expect(await knex()('invoices').where({ id: bad.id }).first('status')).toEqual({ status: 'paid' });
   });
 });
