@@ -15,7 +15,7 @@ import { benchConfig, builtJsGzipKb, measureHttpFloor, percentile, startGetLoad 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 10_000);
 const INVOICES_PER_CLIENT = 5;
 const CONCURRENCY = 100;
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 5000);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 30_000);
 
 
 const NAMES = ['Contoso', 'Northwind', 'Fabrikam', 'Litware', 'Adventure Works', 'Tailspin', 'Wingtip', 'Proseware', 'Lucerne', 'Woodgrove'];

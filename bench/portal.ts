@@ -12,7 +12,7 @@ import { benchConfig, builtJsGzipKb, measureHttpFloor, percentile, startGetLoad 
 
 const INVOICES = 500;
 const CONCURRENCY = 200;
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 6000);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 30_000);
 
 
 await main();
