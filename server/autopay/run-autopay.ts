@@ -134,6 +134,30 @@ export async function selectDueInvoices(ctx: AppContext, scope: InstallationScop
   return out;
 }
 
+/**
+ * Work units for the run, in due order: a client holding credit has its invoices charged one after
+ * another (credit goes to the invoice due first, whatever the concurrency); every other invoice is
+ * a unit of its own.
+ */
+export function inCreditOrder(due: AutopayCandidate[]): AutopayCandidate[][] {
+  const units: AutopayCandidate[][] = [];
+  const byClient = new Map<string, AutopayCandidate[]>();
+  for (const c of due) {
+    if (!c.hasCredit) {
+      units.push([c]);
+      continue;
+    }
+    const unit = byClient.get(c.clientId);
+    if (unit) unit.push(c);
+    else {
+      const fresh = [c];
+      byClient.set(c.clientId, fresh);
+      units.push(fresh);
+    }
+  }
+  return units;
+}
+
 async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, async () => {
@@ -191,13 +215,15 @@ export async function runAutopay(ctx: AppContext, installationId: string, option
   const recorder = attemptRecorder(ctx, scope, 'autopay');
   const writer = outcomeWriter(scope);
   const batched: ChargeOptions = { ...charge, recorder, writer };
-  await pool(due, concurrency, async (candidate) => {
-    try {
-      result[await chargeInvoice(ctx, scope, stripe, candidate, policy, 'autopay', batched)]++;
-    } catch (err) {
-      // One invoice's trouble never stops the run; its attempt (if recorded) is resolved next run.
-      result.unknown++;
-      ctx.logger.error({ err, invoiceId: candidate.invoiceId }, 'autopay charge failed unexpectedly');
+  await pool(inCreditOrder(due), concurrency, async (group) => {
+    for (const candidate of group) {
+      try {
+        result[await chargeInvoice(ctx, scope, stripe, candidate, policy, 'autopay', batched)]++;
+      } catch (err) {
+        // One invoice's trouble never stops the run; its attempt (if recorded) is resolved next run.
+        result.unknown++;
+        ctx.logger.error({ err, invoiceId: candidate.invoiceId }, 'autopay charge failed unexpectedly');
+      }
     }
   });
   result.rateLimited = bucket.rateLimited;

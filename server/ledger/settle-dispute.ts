@@ -8,6 +8,8 @@ import { recordAudit } from '../audit/record-audit';
 import type { Clock } from '../clock';
 import type { InstallationScope } from '../db/tenant-scope';
 import { enqueueEmail } from '../email/enqueue-email';
+import { emailAutopayPaused } from '../notifications/pause-autopay-for-method';
+import { paymentMethodLabel } from '../payment-methods/payment-method-display';
 import { disputeLostEmail } from './ledger-emails';
 import { reversePayment } from './reverse-payment';
 
@@ -42,14 +44,14 @@ export async function settleDispute(scope: InstallationScope, disputeId: string,
   const result = await reversePayment(scope, { paymentId: d.payment_id, source: 'dispute', sourceId: d.id, amount: Number(d.amount) }, clock);
   if (!result.reversed) return [];
   const ach = d.method_type === 'us_bank_account';
-  const paused = ach ? await pauseAutopay(scope, d, clock) : false;
+  const paused = ach ? await pauseAutopay(scope, d, env, clock) : false;
   await recordAudit(scope, { actor: { type: 'system', id: null, label: 'stripe' }, action: 'dispute.lost', subjectType: 'payment', subjectId: d.payment_id, clientId: d.client_id, details: { disputeId: d.id, amount: Number(d.amount), currency: d.currency.trim(), reason: d.reason, reopenedInvoices: result.invoiceIds, ach, autopayPaused: paused } }, clock);
   await notifyStaff(scope, d, result.invoiceIds, paused, env, clock);
   return result.paymentIds;
 }
 
 /** Pauses autopay when the disputed bank account is the client's autopay method. */
-async function pauseAutopay(scope: InstallationScope, d: DisputeFacts, clock: Clock): Promise<boolean> {
+async function pauseAutopay(scope: InstallationScope, d: DisputeFacts, env: { publicUrl: string }, clock: Clock): Promise<boolean> {
   if (!d.client_id || !d.payment_method_id) return false;
   const updated = (await scope
     .from('clients')
@@ -59,6 +61,10 @@ async function pauseAutopay(scope: InstallationScope, d: DisputeFacts, clock: Cl
     .returning('id')) as unknown[];
   if (updated.length === 0) return false;
   await recordAudit(scope, { actor: { type: 'system', id: null, label: 'stripe' }, action: 'autopay.paused', subjectType: 'client', subjectId: d.client_id, clientId: d.client_id, details: { reason: 'ach_dispute', disputeId: d.id, paymentMethodId: d.payment_method_id } }, clock);
+  // The client learns it too (the mandate's own update, arriving after, finds them already paused).
+  const client = (await scope.from('clients').where({ id: d.client_id }).first('name')) as { name: string };
+  const method = (await scope.from('payment_methods').where({ id: d.payment_method_id }).first('type', 'brand', 'bank_name', 'last4')) as Parameters<typeof paymentMethodLabel>[0];
+  await emailAutopayPaused(scope, { clientId: d.client_id, clientName: client.name, methodId: d.payment_method_id, methodLabel: paymentMethodLabel(method), cause: 'ach_dispute', reason: ACH_DISPUTE_PAUSE_REASON }, env, clock);
   return true;
 }
 

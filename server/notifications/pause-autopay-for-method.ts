@@ -90,22 +90,35 @@ export async function pauseAutopayForMethod(scope: InstallationScope, paymentMet
     },
     clock,
   );
+  await emailAutopayPaused(scope, { clientId: client.id, clientName: client.name, methodId: method.id, methodLabel: label, cause, reason: sentence }, env, clock);
+  return true;
+}
+
+/**
+ * Tells the client's contacts that autopay is paused, why, and where to choose another method
+ * (essential: no unsubscribe). Once per client, method and cause: a method that cannot be charged
+ * can never carry autopay again (the portal refuses it), so the same pause cannot happen twice.
+ * Call inside the transaction that paused the client.
+ */
+export async function emailAutopayPaused(
+  scope: InstallationScope,
+  p: { clientId: string; clientName: string; methodId: string; methodLabel: string; cause: PauseCause | 'ach_dispute'; reason: string },
+  env: NoticeEnv,
+  clock: Clock,
+): Promise<void> {
   const inst = (await scope.db('installations').where({ id: scope.installationId }).first('name')) as { name: string };
   await sendNotice(
     scope,
     {
-      // Deterministic: a method that cannot be charged can never carry autopay again (the portal
-      // refuses it), so the same method and cause cannot pause this client twice.
-      eventKey: `autopay-paused:${client.id}:${method.id}:${cause}`,
+      eventKey: `autopay-paused:${p.clientId}:${p.methodId}:${p.cause}`,
       category: 'autopay_paused',
-      clientId: client.id,
+      clientId: p.clientId,
       subjectType: 'client',
-      subjectId: client.id,
-      recipients: await clientRecipients(scope, client.id),
-      render: () => autopayPausedEmail({ mspName: inst.name, clientName: client.name, methodLabel: label, reason: sentence, autopayUrl: `${env.publicUrl}/portal/autopay` }),
+      subjectId: p.clientId,
+      recipients: await clientRecipients(scope, p.clientId),
+      render: () => autopayPausedEmail({ mspName: inst.name, clientName: p.clientName, methodLabel: p.methodLabel, reason: p.reason, autopayUrl: `${env.publicUrl}/portal/autopay` }),
     },
     env,
     clock,
   );
-  return true;
 }

@@ -148,6 +148,12 @@ describe('disputes', () => {
     expect(await invoiceRow(knex(), inv.id)).toMatchObject({ status: 'open', amount_paid: 0 });
     expect(await knex()('audit_log').where({ installation_id: p.inst.id, action: 'autopay.paused', client_id: other.client.id }).count({ n: '*' })).toEqual([{ n: expect.anything() }]);
     expect(Number((await knex()('audit_log').where({ installation_id: p.inst.id, action: 'dispute.lost', subject_id: res.body.payment.id }).count({ n: '*' }))[0]!.n)).toBe(1);
+    // Whichever told Settle first (the lost dispute or the mandate it voided), the client is emailed once, with the reason.
+    const { autopay_paused_reason: reason } = await knex()('clients').where({ id: other.client.id }).first('autopay_paused_reason');
+    const mails = (await knex()('outbox').where({ installation_id: p.inst.id, kind: 'email' }).where('dedupe_key', 'like', `autopay-paused:${other.client.id}:%`).select('payload')) as Array<{ payload: { to: string; subject: string; text: string } }>;
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.payload.to).toBe(other.user.email);
+    expect(mails[0]!.payload.text.replace(/\s+/g, ' ')).toContain(reason);
   });
 });
 
