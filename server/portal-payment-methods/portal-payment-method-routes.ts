@@ -2,6 +2,7 @@
 // portal session; writes need the session's CSRF token (requirePortal). Contract: docs/portal.md.
 import { Router } from 'express';
 import { z } from 'zod';
+import { actorOf } from '../audit/record-audit';
 import type { SettlePassport } from '../auth/passport-setup';
 import { requirePortal } from '../auth/require-auth';
 import type { AppContext } from '../http/context';
@@ -44,7 +45,7 @@ export function portalPaymentMethodRoutes(ctx: AppContext, passport: SettlePassp
     const id = methodId(req.params.id);
     const input = parseVerifyInput(req.body);
     const { scope, actor } = portalScopeOf(ctx, req);
-    res.json({ paymentMethod: await verifyMicrodeposits(ctx, scope, actor, id, input) });
+    res.json({ paymentMethod: await verifyMicrodeposits(ctx, scope, { audit: actorOf(actor.principal), enteredBy: 'client', ip: actor.ip, requestId: actor.requestId }, id, input) });
   });
 
   router.post('/payment-methods/:id/default', portal, async (req, res) => {

@@ -1,6 +1,8 @@
 // Verifying a bank account with the micro-deposits Stripe sent: two amounts in cents, or the
 // 6-character code (SMxxxx) on a single deposit. Stripe decides; Settle validates the shape first (a
 // typo must not burn one of the three attempts), records what happened, and answers in plain words.
+// The client enters them in the portal; a technician may enter what the client reads out to them
+// (same checks and attempts, audited as the technician's, `enteredBy: 'technician'`).
 import type Stripe from 'stripe';
 import { z } from 'zod';
 import type { ClientScope } from '../db/tenant-scope';
@@ -8,7 +10,8 @@ import { AppError } from '../http/app-error';
 import type { AppContext } from '../http/context';
 import { loadPaymentMethod, paymentMethodView } from './list-payment-methods';
 import { VERIFICATION_ATTEMPTS, type PaymentMethodRow, type PaymentMethodView } from './payment-method-view';
-import { auditPortalChange, type PortalActor } from './portal-request';
+import { recordAudit, type AuditActor } from '../audit/record-audit';
+import { installationScopeOfClient } from './portal-request';
 import { isStripeError, portalStripe, stripeUnavailable } from './portal-stripe';
 import { settleVerificationBookkeeping, syncMethodFromStripe } from './sync-method-state';
 
@@ -54,7 +57,23 @@ function mismatchMessage(kind: 'amounts' | 'descriptor_code', attemptsLeft: numb
   return `${what} You have ${attemptsLeft} attempt${attemptsLeft === 1 ? '' : 's'} left.`;
 }
 
-export async function verifyMicrodeposits(ctx: AppContext, scope: ClientScope, actor: PortalActor, id: string, input: VerifyInput): Promise<PaymentMethodView> {
+/** Who entered the deposits: the client in the portal, or a technician for them. */
+export interface VerifyActor {
+  audit: AuditActor;
+  enteredBy: 'client' | 'technician';
+  ip?: string | undefined;
+  requestId?: string | undefined;
+}
+
+async function auditVerify(scope: ClientScope, actor: VerifyActor, action: string, subjectId: string, details: Record<string, unknown>, ctx: AppContext): Promise<void> {
+  await recordAudit(
+    installationScopeOfClient(scope),
+    { actor: actor.audit, action, subjectType: 'payment_method', subjectId, clientId: scope.clientId, details: { ...details, enteredBy: actor.enteredBy }, ip: actor.ip, requestId: actor.requestId },
+    ctx.clock,
+  );
+}
+
+export async function verifyMicrodeposits(ctx: AppContext, scope: ClientScope, actor: VerifyActor, id: string, input: VerifyInput): Promise<PaymentMethodView> {
   const row = await loadPaymentMethod(scope, id);
   if (row.status === 'expired') throw new AppError('VERIFICATION_EXPIRED');
   if (row.status !== 'pending_verification' || row.type !== 'us_bank_account' || !row.microdeposit_type || !row.setup_intent_id) {
@@ -80,22 +99,17 @@ export async function verifyMicrodeposits(ctx: AppContext, scope: ClientScope, a
   await syncMethodFromStripe(ctx, scope, stripe, row);
   await scope.transaction(async (tx) => {
     const after = await settleVerificationBookkeeping(tx, id, ctx.clock);
-    await auditPortalChange(
-      tx,
-      actor,
-      { action: 'payment_method.verified', subjectType: 'payment_method', subjectId: id, details: { via: 'microdeposits', microdepositType: kind, status: after.status } },
-      ctx.clock,
-    );
+    await auditVerify(tx, actor, 'payment_method.verified', id, { via: 'microdeposits', microdepositType: kind, status: after.status }, ctx);
   });
   return paymentMethodView(scope, id, ctx.clock);
 }
 
 /** Records a refused verification and returns the error to answer with. */
-async function recordFailure(ctx: AppContext, scope: ClientScope, stripe: Stripe, actor: PortalActor, row: PaymentMethodRow, err: Stripe.errors.StripeError): Promise<AppError> {
+async function recordFailure(ctx: AppContext, scope: ClientScope, stripe: Stripe, actor: VerifyActor, row: PaymentMethodRow, err: Stripe.errors.StripeError): Promise<AppError> {
   const code = err.code ?? '';
   const now = ctx.clock.now();
   const audit = (tx: ClientScope, outcome: string, details: Record<string, unknown> = {}) =>
-    auditPortalChange(tx, actor, { action: 'payment_method.verification_failed', subjectType: 'payment_method', subjectId: row.id, details: { outcome, stripeCode: code, ...details } }, ctx.clock);
+    auditVerify(tx, actor, 'payment_method.verification_failed', row.id, { outcome, stripeCode: code, ...details }, ctx);
 
   if (MISMATCH_CODES.has(code)) {
     const attemptsLeft = attemptsLeftFrom(err.message, row);

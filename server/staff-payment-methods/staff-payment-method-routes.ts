@@ -12,7 +12,8 @@ import { addMethodOptions } from './add-method-options';
 import { AUTHORIZATION_CHANNELS, STAFF_AUTHORIZATION_VERSION } from './authorization-texts';
 import { listStaffPaymentMethods } from './list-staff-payment-methods';
 import { setStaffAutopay } from './staff-autopay';
-import { confirmStaffBankAccount, refreshStaffMethod, startStaffSetup, type StaffActor } from './staff-setup';
+import { parseVerifyInput } from '../portal-payment-methods/verify-microdeposits';
+import { confirmStaffBankAccount, refreshStaffMethod, startStaffSetup, verifyStaffMicrodeposits, type StaffActor } from './staff-setup';
 
 const setupBody = z
   .object({
@@ -70,6 +71,13 @@ export function staffPaymentMethodRoutes(ctx: AppContext, passport: SettlePasspo
     const id = methodIdOf(req.params.id);
     const scope = installationScopeOf(ctx, req);
     res.json({ paymentMethod: await refreshStaffMethod(ctx, scope, clientId, staffActor(req), id) });
+  });
+
+  router.post('/clients/:clientId/payment-methods/:id/verify', staff, async (req, res) => {
+    const clientId = clientIdOf(req.params.clientId);
+    const id = methodIdOf(req.params.id);
+    const input = parseVerifyInput(req.body);
+    res.json({ paymentMethod: await verifyStaffMicrodeposits(ctx, installationScopeOf(ctx, req), clientId, staffActor(req), id, input) });
   });
 
   router.put('/clients/:clientId/autopay', staff, async (req, res) => {

@@ -10,7 +10,8 @@
 //   PaymentMethod to the SetupIntent), then Settle confirms the SetupIntent from the server with
 //   mandate_data.customer_acceptance {type: 'offline', accepted_at}: Stripe accepts offline
 //   acceptances only with a secret key (Stripe.js may send only online ones). Micro-deposits, when
-//   Stripe needs them, are verified by the client in the portal, as for methods they add themselves.
+//   Stripe needs them, are verified by the client in the portal, as for methods they add themselves,
+//   or by the technician with the amounts (or SM code) the client reads out from their statement.
 // Every step is audited with the technician as actor.
 import type Stripe from 'stripe';
 import { recordAudit, type AuditActor } from '../audit/record-audit';
@@ -21,6 +22,7 @@ import { getInstallationSettings } from '../installations/installation-settings'
 import { loadPaymentMethod, paymentMethodView } from '../portal-payment-methods/list-payment-methods';
 import type { PaymentMethodType, PaymentMethodView } from '../portal-payment-methods/payment-method-view';
 import { isStripeError, stripeUnavailable } from '../portal-payment-methods/portal-stripe';
+import { verifyMicrodeposits, type VerifyInput } from '../portal-payment-methods/verify-microdeposits';
 import { settleVerificationBookkeeping, syncMethodFromStripe } from '../portal-payment-methods/sync-method-state';
 import { STAFF_AUTHORIZATION_VERSION, staffAuthorizationText, type AuthorizationChannel } from './authorization-texts';
 
@@ -207,4 +209,14 @@ export async function confirmStaffBankAccount(ctx: AppContext, scope: Installati
     }, ctx);
   }
   return refreshStaffMethod(ctx, scope, clientId, actor, id, stripe);
+}
+
+/**
+ * Micro-deposit verification entered by a technician for the client (who reads the amounts or the
+ * SM code from their statement): the portal's checks, attempts and answers, audited as the
+ * technician's. Any of the client's bank accounts awaiting verification, whoever added it.
+ */
+export async function verifyStaffMicrodeposits(ctx: AppContext, scope: InstallationScope, clientId: string, actor: StaffActor, id: string, input: VerifyInput): Promise<PaymentMethodView> {
+  await loadMappedClient(scope, clientId);
+  return verifyMicrodeposits(ctx, scope.forClient(clientId), { audit: actor.audit, enteredBy: 'technician', ip: actor.ip, requestId: actor.requestId }, id, input);
 }

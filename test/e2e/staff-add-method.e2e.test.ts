@@ -2,8 +2,9 @@
 // Payment Element and the bank account dialog): a technician on a client's Payment methods tab adds
 // card 4242 and bank account 000123456789 on the client's behalf. The authorization must be
 // confirmed first; the list then says who added each method and how the client authorized it, the
-// bank account awaits micro-deposits with the portal's wording, and Stripe's mandate for it records
-// an offline acceptance. Autopay is then turned on with the card (authorization confirmed) and off.
+// bank account awaits micro-deposits with the portal's wording; the client reads the deposits out
+// and the technician enters them (a wrong pair costs an attempt), and Stripe's mandate records an
+// offline acceptance. Autopay is then turned on with the card (authorization confirmed) and off.
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, openBrowser, screenshot as saveScreenshot } from '../support/browser';
@@ -106,26 +107,44 @@ describe.skipIf(!chromiumAvailable)('adding payment methods on the client’s be
     await bankRow.getByRole('link', { name: 'Stripe’s verification page' }).waitFor();
     await screenshot('staff-pm-5-list');
 
-    // Stripe has the offline acceptance; Settle the technician-entered record.
-    const rows = (await inst.scope.from('payment_methods').where({ client_id: client.id }).orderBy('created_at').select('type', 'added_by_kind', 'authorization_channel', 'setup_intent_id', 'status')) as Array<{ type: string; added_by_kind: string; authorization_channel: string; setup_intent_id: string; status: string }>;
+    // Settle's technician-entered record; Stripe waits for the micro-deposits.
+    const rows = (await inst.scope.from('payment_methods').where({ client_id: client.id }).orderBy('created_at').select('id', 'type', 'added_by_kind', 'authorization_channel', 'setup_intent_id', 'status')) as Array<{ id: string; type: string; added_by_kind: string; authorization_channel: string; setup_intent_id: string; status: string }>;
     expect(rows.map((r) => [r.type, r.added_by_kind, r.authorization_channel, r.status])).toEqual([
       ['card', 'technician', 'phone', 'active'],
       ['us_bank_account', 'technician', 'paper', 'pending_verification'],
     ]);
-    const si = await stripe.setupIntents.retrieve(rows[1]!.setup_intent_id);
-    expect(si.status).toBe('requires_action');
-    const verified = await stripe.setupIntents.verifyMicrodeposits(si.id, { amounts: [32, 45] });
-    expect((await stripe.mandates.retrieve(verified.mandate as string)).customer_acceptance.type).toBe('offline');
+    expect((await stripe.setupIntents.retrieve(rows[1]!.setup_intent_id)).status).toBe('requires_action');
 
-    // The client verified (above, as the portal would); no webhook reaches this test server, so
-    // "Resync from Stripe" brings the change in, and the list shows the portal's "verified" wording.
-    await page.getByRole('button', { name: 'Resync from Stripe' }).click();
-    await page.getByRole('dialog', { name: 'Resync from Stripe?' }).getByRole('button', { name: 'Resync' }).click();
-    await page.getByText(/Resynced from Stripe: 1 record updated/).waitFor();
-    await page.reload();
+    // The client reads the deposits out on the phone; the technician enters them. A typo is caught
+    // before Stripe (no attempt used), a wrong pair costs one attempt, the right pair verifies.
+    await bankRow.getByRole('button', { name: 'Enter the deposits for STRIPE TEST BANK •••• 6789' }).click();
+    const verify = page.getByRole('region', { name: 'Enter the deposits for STRIPE TEST BANK •••• 6789' });
+    await verify.getByText(/Enter only what the client reads to you from their bank statement — never a guess\. There are 3 attempts left/).waitFor();
+    await verify.getByLabel('First deposit (cents)').fill('32');
+    await verify.getByRole('button', { name: 'Verify for the client' }).click();
+    await verify.getByText('Enter the second deposit in cents.').waitFor();
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('id'))).toBe(await verify.getByLabel('Second deposit (cents)').getAttribute('id'));
+    await verify.getByLabel('Second deposit (cents)').fill('54');
+    await verify.getByRole('button', { name: 'Verify for the client' }).click();
+    await verify.getByText('Those amounts do not match the deposits we sent. You have 2 attempts left.').waitFor();
+    await bankRow.getByText('2 attempts left').waitFor();
+    await screenshot('staff-pm-5b-enter-deposits');
+    await verify.getByLabel('Second deposit (cents)').fill('45');
+    await verify.getByRole('button', { name: 'Verify for the client' }).click();
+    await page.getByText('STRIPE TEST BANK •••• 6789 is verified and ready to use.').waitFor({ timeout: 15_000 });
     await bankRow.getByText('Verified', { exact: true }).waitFor();
     await bankRow.getByText('Verified — ready to use').waitFor();
+    expect(await verify.count()).toBe(0);
     await screenshot('staff-pm-6-verified');
+    // Stripe's mandate records the offline acceptance; the audit log the technician who entered the deposits.
+    const si = await stripe.setupIntents.retrieve(rows[1]!.setup_intent_id);
+    expect(si.status).toBe('succeeded');
+    expect((await stripe.mandates.retrieve(si.mandate as string)).customer_acceptance.type).toBe('offline');
+    const entries = await inst.scope.from('audit_log').where({ subject_id: rows[1]!.id }).whereIn('action', ['payment_method.verification_failed', 'payment_method.verified']).orderBy('id').select('action', 'actor_type', 'details');
+    expect(entries).toEqual([
+      { action: 'payment_method.verification_failed', actor_type: 'staff', details: expect.objectContaining({ outcome: 'mismatch', attemptsLeft: 2, enteredBy: 'technician' }) },
+      { action: 'payment_method.verified', actor_type: 'staff', details: expect.objectContaining({ via: 'microdeposits', enteredBy: 'technician' }) },
+    ]);
 
     // Autopay on with the card (the client's authorization confirmed), then off; both confirmed.
     const autopayCard = page.getByRole('region', { name: 'Autopay', exact: true });

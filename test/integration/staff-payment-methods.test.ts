@@ -2,7 +2,7 @@
 // through the real SDK: the method is recorded as technician-entered (who, when, how the client
 // authorized it, the exact text and its version); a bank account's SetupIntent is confirmed from the
 // server with an offline mandate acceptance, which Stripe's mandate then carries; the client can
-// verify its micro-deposits in the portal. Bad input, unmapped clients, ACH outside USD, other
+// verify its micro-deposits in the portal, or read them out to the technician. Bad input, unmapped clients, ACH outside USD, other
 // installations and missing sessions are refused with stable codes and nothing changes; every step
 // is audited with the technician as actor. Autopay can be turned on (with the client's autopay
 // authorization confirmed the same way) and off from the same tab.
@@ -139,6 +139,56 @@ describe('adding a payment method on the client’s behalf', () => {
     const mandate = await paying.stripe.mandates.retrieve(done.mandate as string);
     expect(mandate.customer_acceptance).toMatchObject({ type: 'offline', accepted_at: Math.floor(clock.now().getTime() / 1000) });
     expect((await methodRow(inst, id)).status).toBe('active');
+  });
+
+  it('micro-deposits the client reads out, entered by the technician: a typo costs nothing, a mismatch costs an attempt, the right ones verify; audited as the technician’s', async () => {
+    const { inst, paying, tech, agent } = await prepare('Deposits Behalf Co');
+    const base = `/api/app/clients/${paying.client.id}/payment-methods`;
+    const id = (await agent.post(`${base}/setup`, { type: 'us_bank_account', authorization: authorization('phone') })).body.paymentMethod.id as string;
+    const row = await methodRow(inst, id);
+    const pm = await paying.stripe.paymentMethods.create({ type: 'us_bank_account', us_bank_account: { routing_number: '110000000', account_number: '000123456789', account_holder_type: 'company', account_type: 'checking' }, billing_details: { name: 'Dana Reyes' } });
+    await paying.stripe.setupIntents.update(row.setup_intent_id, { payment_method: pm.id });
+    const pending = (await agent.post(`${base}/${id}/confirm-bank-account`)).body.paymentMethod;
+    expect(pending).toMatchObject({ status: 'pending_verification', verification: { attemptsLeft: expect.any(Number) } });
+    const byCode = pending.verification.microdepositType === 'descriptor_code';
+    const right = byCode ? { descriptorCode: 'sm11aa' } : { amounts: [32, 45] };
+    const wrong = byCode ? { descriptorCode: 'SM99ZZ' } : { amounts: [45, 45] };
+    const attemptsLeft = async () => (await inst.scope.from('payment_methods').where({ id }).first('verification_attempts_left')).verification_attempts_left as number | null;
+    const before = await attemptsLeft();
+
+    // Malformed input never reaches Stripe: no attempt used.
+    for (const body of [{}, { amounts: [32] }, { amounts: [0, 45] }, { amounts: ['32', '45'] }, { descriptorCode: 'XX11AA' }, { amounts: [32, 45], extra: 1 }]) {
+      const res = await agent.post(`${base}/${id}/verify`, body);
+      expect(`${res.status} ${res.body.error?.code}`, JSON.stringify(body)).toBe('400 MICRODEPOSIT_INPUT_INVALID');
+    }
+    expect(await attemptsLeft()).toBe(before);
+    // Another client's path, a card, an unknown id: nothing to verify there.
+    const other = await addPayingClient(app, inst, { name: 'Other Deposits Co' });
+    const card = await saveCard(paying);
+    expect((await agent.post(`/api/app/clients/${other.client.id}/payment-methods/${id}/verify`, right)).body.error.code).toBe('PAYMENT_METHOD_NOT_FOUND');
+    expect((await agent.post(`${base}/${card.id}/verify`, right)).body.error.code).toBe('VERIFICATION_NOT_PENDING');
+    expect((await agent.post(`${base}/${crypto.randomUUID()}/verify`, right)).body.error.code).toBe('PAYMENT_METHOD_NOT_FOUND');
+    expect((await paying.agent.post(`${base}/${id}/verify`, right)).status).toBe(401); // a portal session is not a technician's
+
+    const mismatch = await agent.post(`${base}/${id}/verify`, wrong);
+    expect(mismatch.status).toBe(422);
+    expect(mismatch.body.error).toMatchObject({ code: 'MICRODEPOSIT_MISMATCH', message: expect.stringMatching(/do(es)? not match .* You have \d+ attempts? left\.$/) });
+    const afterMismatch = await attemptsLeft();
+    expect(afterMismatch).toBe((before ?? (byCode ? 10 : 3)) - 1);
+    // The client sees the same attempts left in the portal.
+    expect((await paying.agent.get('/api/portal/payment-methods')).body.methods.find((m: { id: string }) => m.id === id).verification.attemptsLeft).toBe(afterMismatch);
+
+    const verified = await agent.post(`${base}/${id}/verify`, right);
+    expect(verified.status, JSON.stringify(verified.body)).toBe(200);
+    expect(verified.body.paymentMethod).toMatchObject({ id, status: 'active', verification: null });
+    expect((await paying.stripe.setupIntents.retrieve(row.setup_intent_id)).status).toBe('succeeded');
+    expect((await agent.post(`${base}/${id}/verify`, right)).body.error.code).toBe('VERIFICATION_NOT_PENDING');
+
+    const entries = [...(await audits(inst, 'payment_method.verification_failed')), ...(await audits(inst, 'payment_method.verified'))];
+    expect(entries).toEqual([
+      expect.objectContaining({ actor_type: 'staff', actor_id: tech.id, subject_id: id, client_id: paying.client.id, details: expect.objectContaining({ outcome: 'mismatch', enteredBy: 'technician' }) }),
+      expect.objectContaining({ actor_type: 'staff', actor_id: tech.id, subject_id: id, client_id: paying.client.id, details: expect.objectContaining({ via: 'microdeposits', status: 'active', enteredBy: 'technician' }) }),
+    ]);
   });
 
   it('refuses bad input, unmapped clients, ACH outside USD, other installations and missing sessions; nothing changes', async () => {

@@ -1,10 +1,10 @@
-import { useEffect, useId, useRef, useState } from 'react';
-import type { FormEvent } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import { isApiError } from '../../../ui-kit/api-client';
 import { EmptyState } from '../../../ui-kit/components/empty-state';
-import { describeError, ErrorState } from '../../../ui-kit/components/error-state';
+import { ErrorState } from '../../../ui-kit/components/error-state';
 import { Loading } from '../../../ui-kit/components/loading';
+import { MicrodepositForm } from '../../../ui-kit/components/microdeposit-form';
 import { PageHeader } from '../../../ui-kit/components/page-header';
 import { formatDate } from '../../../ui-kit/dates';
 import { useSession } from '../auth/session';
@@ -84,190 +84,21 @@ function DepositFacts({ method, verification, showLastError }: { method: Payment
   );
 }
 
-type FieldErrors = { first?: string; second?: string; code?: string };
-
-const CENTS = /^\d{1,2}$/;
-const CODE = /^SM[A-Z0-9]{4}$/;
-
-function validateAmount(value: string, which: 'first' | 'second'): string | undefined {
-  const v = value.trim();
-  if (v === '') return `Enter the ${which} deposit in cents.`;
-  if (!CENTS.test(v) || Number(v) < 1) return 'Enter a whole number of cents between 1 and 99 (for $0.32, enter 32).';
-  return undefined;
-}
-
 function VerifyForm({ method, verification, onVerified, onFailed }: { method: PaymentMethodView; verification: Verification; onVerified: (m: PaymentMethodView) => void; onFailed: (error: unknown) => void }) {
-  const amounts = verification.microdepositType === 'amounts';
-  const [first, setFirst] = useState('');
-  const [second, setSecond] = useState('');
-  const [code, setCode] = useState('');
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [submitting, setSubmitting] = useState(false);
-  const firstRef = useRef<HTMLInputElement>(null);
-  const secondRef = useRef<HTMLInputElement>(null);
-  const codeRef = useRef<HTMLInputElement>(null);
-  const inFlight = useRef(false);
-  const id = useId();
-  const ids = { first: `${id}-first`, second: `${id}-second`, code: `${id}-code`, hint: `${id}-hint`, codeHint: `${id}-code-hint`, form: `${id}-form-error` };
-
-  function focusFirstError(e: FieldErrors, formLevel: boolean) {
-    requestAnimationFrame(() => {
-      if (amounts) (e.first || (formLevel && !e.second) ? firstRef : secondRef).current?.focus();
-      else codeRef.current?.focus();
-    });
-  }
-
-  async function handleSubmit(event: FormEvent) {
-    event.preventDefault();
-    if (inFlight.current) return;
-    setFormError(null);
-    const normalizedCode = code.trim().toUpperCase();
-    const next: FieldErrors = amounts
-      ? { first: validateAmount(first, 'first'), second: validateAmount(second, 'second') }
-      : { code: normalizedCode === '' ? 'Enter the code from the deposit description.' : CODE.test(normalizedCode) ? undefined : 'The code has 6 characters and starts with SM, like SM11AA.' };
-    setErrors(next);
-    if (next.first || next.second || next.code) {
-      focusFirstError(next, false);
-      return;
-    }
-    const body: VerifyRequest = amounts ? { amounts: [Number(first.trim()), Number(second.trim())] } : { descriptorCode: normalizedCode };
-    inFlight.current = true;
-    setSubmitting(true);
-    try {
-      const { paymentMethod } = await paymentMethodsApi.verify(method.id, body);
-      onVerified(paymentMethod);
-    } catch (err) {
-      if (isApiError(err) && err.code === 'MICRODEPOSIT_MISMATCH') {
-        setFormError(err.message);
-        focusFirstError({}, true);
-        onFailed(err);
-      } else if (isApiError(err) && err.code === 'MICRODEPOSIT_INPUT_INVALID') {
-        const fieldMessage = err.fieldMessage(amounts ? 'amounts' : 'descriptorCode');
-        const message = fieldMessage && fieldMessage !== 'Required.' ? fieldMessage : err.message;
-        const e: FieldErrors = amounts ? { first: message } : { code: message };
-        setErrors(e);
-        focusFirstError(e, false);
-      } else {
-        onFailed(err);
-        if (!(isApiError(err) && ['VERIFICATION_ATTEMPTS_EXCEEDED', 'VERIFICATION_EXPIRED', 'VERIFICATION_NOT_PENDING'].includes(err.code))) {
-          setFormError(`We couldn’t check the ${amounts ? 'amounts' : 'code'}. ${describeError(err)}`);
-        }
-      }
-    } finally {
-      inFlight.current = false;
-      setSubmitting(false);
-    }
-  }
-
-  const describedBy = (...parts: Array<string | false | null | undefined>) => parts.filter(Boolean).join(' ') || undefined;
-
   return (
-    <section className="card" aria-labelledby={`${id}-title`}>
-      <div className="card__header">
-        <h2 className="card__title" id={`${id}-title`}>
-          {amounts ? 'Enter the two amounts' : 'Enter the code'}
-        </h2>
-      </div>
-      <form className="form card__body" onSubmit={(e) => void handleSubmit(e)} noValidate aria-busy={submitting}>
-        {amounts ? (
-          <fieldset className="fieldset">
-            <legend className="field__label">Deposit amounts, in cents</legend>
-            <p className="field__hint" id={ids.hint}>
-              From your bank statement. For a deposit of $0.32, enter 32. The order doesn’t matter.
-            </p>
-            <div className="amount-pair">
-              <div className="field">
-                <label className="field__label" htmlFor={ids.first}>
-                  First deposit (cents)
-                </label>
-                <input
-                  ref={firstRef}
-                  id={ids.first}
-                  className="input input--cents"
-                  inputMode="numeric"
-                  autoComplete="off"
-                  maxLength={2}
-                  value={first}
-                  onChange={(e) => setFirst(e.target.value.replace(/\D/g, ''))}
-                  aria-invalid={Boolean(errors.first || formError)}
-                  aria-describedby={describedBy(ids.hint, errors.first && `${ids.first}-error`, formError && ids.form)}
-                />
-                {errors.first && (
-                  <p className="field__error" id={`${ids.first}-error`}>
-                    {errors.first}
-                  </p>
-                )}
-              </div>
-              <div className="field">
-                <label className="field__label" htmlFor={ids.second}>
-                  Second deposit (cents)
-                </label>
-                <input
-                  ref={secondRef}
-                  id={ids.second}
-                  className="input input--cents"
-                  inputMode="numeric"
-                  autoComplete="off"
-                  maxLength={2}
-                  value={second}
-                  onChange={(e) => setSecond(e.target.value.replace(/\D/g, ''))}
-                  aria-invalid={Boolean(errors.second || formError)}
-                  aria-describedby={describedBy(ids.hint, errors.second && `${ids.second}-error`, formError && ids.form)}
-                />
-                {errors.second && (
-                  <p className="field__error" id={`${ids.second}-error`}>
-                    {errors.second}
-                  </p>
-                )}
-              </div>
-            </div>
-          </fieldset>
-        ) : (
-          <div className="field">
-            <label className="field__label" htmlFor={ids.code}>
-              Code from the deposit description
-            </label>
-            <p className="field__hint" id={ids.codeHint}>
-              From your bank statement, e.g. SM11AA — 6 characters starting with SM.
-            </p>
-            <input
-              ref={codeRef}
-              id={ids.code}
-              className="input input--mono input--code"
-              autoComplete="off"
-              autoCapitalize="characters"
-              spellCheck={false}
-              maxLength={6}
-              value={code}
-              onChange={(e) => setCode(e.target.value.toUpperCase().replace(/\s/g, ''))}
-              aria-invalid={Boolean(errors.code || formError)}
-              aria-describedby={describedBy(ids.codeHint, errors.code && `${ids.code}-error`, formError && ids.form)}
-            />
-            {errors.code && (
-              <p className="field__error" id={`${ids.code}-error`}>
-                {errors.code}
-              </p>
-            )}
-          </div>
-        )}
-        <div role="alert" aria-live="assertive">
-          {formError && (
-            <p className="alert alert--error" id={ids.form}>
-              {formError}
-            </p>
-          )}
-        </div>
-        <div className="form-actions">
-          <button type="submit" className="btn btn--primary" disabled={submitting}>
-            {submitting ? 'Verifying…' : 'Verify bank account'}
-          </button>
-          <Link className="btn btn--secondary" to="/payment-methods">
-            Do this later
-          </Link>
-        </div>
-      </form>
-    </section>
+    <MicrodepositForm
+      microdepositType={verification.microdepositType}
+      title={verification.microdepositType === 'amounts' ? 'Enter the two amounts' : 'Enter the code'}
+      hints={{ amounts: 'From your bank statement. For a deposit of $0.32, enter 32. The order doesn’t matter.', code: 'From your bank statement, e.g. SM11AA — 6 characters starting with SM.' }}
+      submitLabel="Verify bank account"
+      secondaryAction={
+        <Link className="btn btn--secondary" to="/payment-methods">
+          Do this later
+        </Link>
+      }
+      submit={async (body: VerifyRequest) => onVerified((await paymentMethodsApi.verify(method.id, body)).paymentMethod)}
+      onFailed={onFailed}
+    />
   );
 }
 

@@ -227,7 +227,7 @@ export function ClientPage() {
       )}
       {tab === 'invoices' && <ClientInvoices key={client.id} invoices={invoices} />}
       {tab === 'payments' && <ClientPayments clientId={client.id} pageSize={25} />}
-      {tab === 'methods' && <ClientPaymentMethods clientId={client.id} canAdd={Boolean(client.stripeCustomerId)} onChanged={reload} />}
+      {tab === 'methods' && <ClientPaymentMethods key={client.id} clientId={client.id} canAdd={Boolean(client.stripeCustomerId)} onChanged={reload} />}
       {tab === 'contacts' && (
         <>
           <ContactsCard contacts={withLiveAccess(client.contacts, portalAccess)} />

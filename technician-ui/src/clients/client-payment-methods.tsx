@@ -15,8 +15,9 @@ import { CHANNEL_WORDS } from './authorization-channel';
 import { AutopaySwitch } from './autopay-switch';
 import './client-payment-methods.css';
 
-// Stripe.js and the add-method forms load only when a technician opens them.
+// Stripe.js and the add-method forms load only when a technician opens them; so does the deposits form.
 const AddMethodPanel = lazy(() => import('./add-method-panel'));
+const VerifyDepositsPanel = lazy(() => import('./verify-deposits-panel'));
 
 
 function StatusBadge({ method }: { method: PaymentMethodView }) {
@@ -52,12 +53,12 @@ function enteredByText(e: EnteredBy): { main: string; sub: string | null } {
   }
 }
 
-type Notice = { tone: 'success' | 'info'; text: string } | null;
+type Notice = { tone: 'success' | 'info' | 'warning'; text: string } | null;
 
 function savedNotice(method: PaymentMethodView): Notice {
   if (method.status === 'active') return { tone: 'success', text: `${method.label} was saved and is ready to use.` };
   if (method.status === 'pending_verification') {
-    return { tone: 'info', text: `${method.label} was saved. ${method.statusText}. The client confirms the micro-deposits in the portal (or on Stripe’s verification page).` };
+    return { tone: 'info', text: `${method.label} was saved. ${method.statusText}. The client confirms the micro-deposits in the portal (or on Stripe’s verification page), or reads them out to you: “Enter deposits”.` };
   }
   return { tone: 'info', text: `${method.label}: ${method.statusText}.` };
 }
@@ -67,9 +68,12 @@ export function ClientPaymentMethods({ clientId, canAdd = true, onChanged }: { c
   const live = useLiveVersion(`client:${clientId}`);
   const [version, setVersion] = useState(0);
   const [adding, setAdding] = useState(false);
+  const [verifyingId, setVerifyingId] = useState<string | null>(null);
   const [notice, setNotice] = useState<Notice>(null);
   const { data, error, reload } = useResource(`client-methods:${clientId}#${live}.${version}`, (signal) =>
     api.get<{ methods: StaffPaymentMethodView[]; autopay: StaffAutopayView }>(`/clients/${encodeURIComponent(clientId)}/payment-methods`, { signal }),
+    // A reload after an action (or a live update) keeps the list and any open form on screen.
+    { keepPreviousData: true },
   );
 
   const toolbar = (
@@ -83,6 +87,7 @@ export function ClientPaymentMethods({ clientId, canAdd = true, onChanged }: { c
           className="btn btn--secondary"
           onClick={() => {
             setAdding(true);
+            setVerifyingId(null);
             setNotice(null);
           }}
           disabled={!canAdd}
@@ -101,6 +106,22 @@ export function ClientPaymentMethods({ clientId, canAdd = true, onChanged }: { c
         onDone={(method) => {
           setAdding(false);
           setNotice(savedNotice(method));
+          setVersion((v) => v + 1);
+        }}
+      />
+    </Suspense>
+  );
+  const verifying = data?.methods.find((m) => m.id === verifyingId && m.status === 'pending_verification');
+  const verifyPanel = verifying?.verification && (
+    <Suspense fallback={<div className="card verify-deposits"><Loading label="Loading…" /></div>}>
+      <VerifyDepositsPanel
+        key={verifying.id}
+        clientId={clientId}
+        method={{ ...verifying, verification: verifying.verification }}
+        onChanged={() => setVersion((v) => v + 1)}
+        onClose={(outcome) => {
+          setVerifyingId(null);
+          if (outcome) setNotice(outcome);
           setVersion((v) => v + 1);
         }}
       />
@@ -165,6 +186,20 @@ export function ClientPaymentMethods({ clientId, canAdd = true, onChanged }: { c
                             Stripe’s verification page
                           </a>
                         )}
+                        {m.status === 'pending_verification' && m.verification && verifyingId !== m.id && (
+                          <button
+                            type="button"
+                            className="btn btn--secondary btn--sm methods-verify"
+                            aria-label={`Enter the deposits for ${m.label}`}
+                            onClick={() => {
+                              setVerifyingId(m.id);
+                              setAdding(false);
+                              setNotice(null);
+                            }}
+                          >
+                            Enter deposits
+                          </button>
+                        )}
                       </span>
                     ) : (
                       <span className="muted">—</span>
@@ -204,6 +239,7 @@ export function ClientPaymentMethods({ clientId, canAdd = true, onChanged }: { c
       {toolbar}
       {noticeEl}
       {panel}
+      {verifyPanel}
       {autopay}
       {list}
     </>
