@@ -63,8 +63,8 @@ async function pauseAutopay(scope: InstallationScope, d: DisputeFacts, env: { pu
   await recordAudit(scope, { actor: { type: 'system', id: null, label: 'stripe' }, action: 'autopay.paused', subjectType: 'client', subjectId: d.client_id, clientId: d.client_id, details: { reason: 'ach_dispute', disputeId: d.id, paymentMethodId: d.payment_method_id } }, clock);
   // The client learns it too (the mandate's own update, arriving after, finds them already paused).
   const client = (await scope.from('clients').where({ id: d.client_id }).first('name')) as { name: string };
-  const method = (await scope.from('payment_methods').where({ id: d.payment_method_id }).first('type', 'brand', 'bank_name', 'last4')) as Parameters<typeof paymentMethodLabel>[0];
-  await emailAutopayPaused(scope, { clientId: d.client_id, clientName: client.name, methodId: d.payment_method_id, methodLabel: paymentMethodLabel(method), cause: 'ach_dispute', reason: ACH_DISPUTE_PAUSE_REASON }, env, clock);
+  const method = (await scope.from('payment_methods').where({ id: d.payment_method_id }).first('type', 'brand', 'bank_name', 'last4')) as Parameters<typeof paymentMethodLabel>[0] | undefined;
+  await emailAutopayPaused(scope, { clientId: d.client_id, clientName: client.name, methodId: d.payment_method_id, methodLabel: method ? paymentMethodLabel(method) : 'the bank account', cause: 'ach_dispute', reason: ACH_DISPUTE_PAUSE_REASON }, env, clock);
   return true;
 }
 
