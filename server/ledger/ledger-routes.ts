@@ -11,6 +11,7 @@ import { uuidParam } from '../http/params';
 import { parseInput } from '../http/validate';
 import { applyCredit } from './apply-credit';
 import { checkLedgerConsistency } from './check-ledger-consistency';
+import { disputeEvidenceBody, getDisputeEvidence, submitDisputeEvidence } from './dispute-evidence';
 import { getLedgerSettings, updateLedgerSettings } from './ledger-settings';
 import { getException, listExceptions } from './list-exceptions';
 import { getClientLedger, getPaymentDetail, listDisputes } from './payment-views';
@@ -85,6 +86,17 @@ export function ledgerRoutes(ctx: AppContext, passport: SettlePassport): Router 
   router.get('/disputes', staff, async (req, res) => {
     const q = parseInput(disputeQuery, req.query);
     res.json({ disputes: await listDisputes(installationScopeOf(ctx, req), q.status) });
+  });
+
+  router.get('/disputes/:disputeId/evidence', staff, async (req, res) => {
+    const id = uuidParam(req.params.disputeId, 'DISPUTE_NOT_FOUND');
+    res.json(await getDisputeEvidence(installationScopeOf(ctx, req), id, ctx.clock));
+  });
+
+  router.post('/disputes/:disputeId/evidence', staff, async (req, res) => {
+    const id = uuidParam(req.params.disputeId, 'DISPUTE_NOT_FOUND');
+    const body = parseInput(disputeEvidenceBody, req.body);
+    res.json(await submitDisputeEvidence(ctx, installationScopeOf(ctx, req), id, body, meta(req)));
   });
 
   router.get('/exceptions', staff, async (req, res) => {

@@ -80,6 +80,13 @@ export function toDisputeView(r: Record<string, unknown>): DisputeView {
   };
 }
 
+/** One dispute of the installation, with Stripe's id (DISPUTE_NOT_FOUND otherwise). */
+export async function getDispute(scope: InstallationScope, disputeId: string): Promise<DisputeView & { stripeDisputeId: string }> {
+  const row = (await disputeQuery(scope).where('disputes.id', disputeId).first()) as Record<string, unknown> | undefined;
+  if (!row) throw new AppError('DISPUTE_NOT_FOUND');
+  return { ...toDisputeView(row), stripeDisputeId: String(row.stripe_dispute_id) };
+}
+
 function disputeQuery(scope: InstallationScope) {
   return scope
     .from('disputes')

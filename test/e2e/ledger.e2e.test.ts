@@ -1,7 +1,7 @@
 // In Chromium, against the real server and the Stripe emulator (webhooks delivered for real): a
 // technician records a check split across two invoices from the client page, resolves an unknown
 // payer in the exceptions queue by assigning the client (the rules then apply it), and refunds part
-// of a card payment from its payment page. Disputes (with the evidence due date) and a payout with
+// of a card payment from its payment page. Disputes (with the evidence due date, answered from Settle) and a payout with
 // its detail are looked at too. Screenshots of every page and dialog land in .screenshots/.
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -139,6 +139,27 @@ describe.skipIf(!chromiumAvailable)('the ledger in the browser', () => {
     await page.getByText('Needs response').waitFor();
     await page.getByText(/\(\d+ days\)/).waitFor();
     await screenshot(page, 'ledger-9-disputes');
+    // Respond from Settle: the facts are drafted; an explanation and the confirmation are required.
+    await page.getByRole('button', { name: /^Respond to the dispute of \$80\.00 from / }).click();
+    const respond = page.getByRole('dialog', { name: 'Respond to the dispute' });
+    await respond.getByLabel('What the client was billed for').waitFor();
+    expect(await respond.getByLabel('What the client was billed for').inputValue()).toMatch(/invoice INV-1005 of .+ \(\$80\.00\)/);
+    await respond.getByRole('button', { name: 'Submit evidence' }).click();
+    await respond.getByText('Explain in a sentence or two why the charge is valid.').waitFor();
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('TEXTAREA');
+    await respond.getByLabel('Why the charge is valid').fill('The client signed our managed services agreement and received the services on this invoice.');
+    await respond.getByRole('button', { name: 'Submit evidence' }).click();
+    await respond.getByText('Confirm you checked the evidence: it can be submitted only once.').waitFor();
+    await respond.getByLabel(/^I checked this evidence\./).check();
+    await screenshot(page, 'ledger-9b-dispute-response');
+    await respond.getByRole('button', { name: 'Submit evidence' }).click();
+    await page.getByRole('status').filter({ hasText: /^Evidence submitted for the \$80\.00 dispute from .+ The bank usually decides within 2–3 months/ }).waitFor();
+    await page.getByText('Under review').waitFor();
+    await page.getByText('Evidence submitted', { exact: true }).waitFor();
+    expect(await page.getByRole('button', { name: /^Respond to the dispute/ }).count()).toBe(0);
+    const stripeDispute = (await knex()('disputes').where({ installation_id: p.inst.id }).first('stripe_dispute_id')).stripe_dispute_id as string;
+    expect((await p.stripe.disputes.retrieve(stripeDispute)).evidence.uncategorized_text).toMatch(/^The client signed our managed services agreement/);
+    await screenshot(page, 'ledger-9c-dispute-submitted');
 
     const payout = await fetch(`${app.emulator!.url}/_emulator/payouts`, { method: 'POST', headers: { authorization: `Bearer ${p.inst.secretKey}`, 'content-type': 'application/json' }, body: '{}' });
     expect(payout.status).toBe(200);

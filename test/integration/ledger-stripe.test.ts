@@ -1,6 +1,7 @@
 // The ledger against the Stripe emulator, through the real SDK and Stripe's webhooks delivered
 // shuffled and every one twice: card refunds (partial, full), ACH refunds pending for days, card
-// disputes won and lost (evidence due date, reopened invoice, staff emailed once), an ACH dispute
+// disputes won (evidence submitted from Settle) and lost (evidence due date, reopened invoice,
+// staff emailed once), an ACH dispute
 // (final: reversal and autopay paused), bank transfers into a cash balance (matched, or the
 // exceptions queue), a Stripe payment made elsewhere, and a payout imported on payout.paid with its
 // CSV. After everything settles, replays change nothing and the ledger is consistent.
@@ -125,11 +126,42 @@ describe('disputes', () => {
     expect(mail.subject).toBe('Dispute lost: $80.00 from Fabrikam Clinics');
   });
 
-  it('card dispute won: nothing moves', async () => {
+  it('card dispute answered from Settle (facts drafted, evidence submitted once, audited) and won: nothing moves', async () => {
     const card = await saveCard(p, 'pm_card_createDispute');
     const { inv, paymentId } = await payWithSaved(card.id, 9_100, 'D-2');
-    const d = await until(async () => (await p.stripe.disputes.list({ limit: 100 })).data.find((x) => x.amount === 9_100), (x) => Boolean(x), 'dispute');
-    await p.stripe.disputes.update(d!.id, { evidence: { uncategorized_text: 'winning_evidence' }, submit: true });
+    const listed = await until(() => admin.get('/api/app/disputes'), (r) => r.body.disputes.some((d: any) => d.paymentId === paymentId), 'dispute listed');
+    const disputeId = listed.body.disputes.find((d: any) => d.paymentId === paymentId).id as string;
+    const path = `/api/app/disputes/${disputeId}/evidence`;
+
+    // Settle drafts what it knows: the client, what the payment paid for and when.
+    const draft = await admin.get(path);
+    expect(draft.status, JSON.stringify(draft.body)).toBe(200);
+    expect(draft.body).toMatchObject({ notContestableReason: null, submitted: null, dispute: { id: disputeId, status: 'needs_response' } });
+    expect(draft.body.draft.customerName).toBe('Fabrikam Clinics');
+    expect(draft.body.draft.productDescription).toMatch(/invoice D-2 of .+ \(\$91\.00\)/);
+    expect(draft.body.draft.serviceDate).not.toBe('');
+
+    // Bad input: a clear 400, nothing sent to Stripe.
+    const stripeId = (await knex()('disputes').where({ id: disputeId }).first('stripe_dispute_id')).stripe_dispute_id as string;
+    for (const body of [{}, { explanation: 'short' }, { explanation: 'x'.repeat(20_001) }, { explanation: 'A valid explanation', extra: true }]) {
+      const res = await admin.post(path, body);
+      expect(`${res.status} ${res.body.error.code}`).toBe('400 VALIDATION_FAILED');
+    }
+    expect((await p.stripe.disputes.retrieve(stripeId)).evidence_details.submission_count).toBe(0);
+    expect((await admin.get(`/api/app/disputes/${randomUUID()}/evidence`)).body.error.code).toBe('DISPUTE_NOT_FOUND');
+
+    // The emulator, like Stripe's test mode, decides at once on this text: won.
+    const submitted = await admin.post(path, { ...draft.body.draft, explanation: 'winning_evidence' });
+    expect(submitted.status, JSON.stringify(submitted.body)).toBe(200);
+    expect(submitted.body).toMatchObject({ dispute: { status: 'won' }, submitted: { at: expect.any(String), by: expect.any(String) } });
+    const inStripe = await p.stripe.disputes.retrieve(stripeId);
+    expect(inStripe.evidence_details.submission_count).toBe(1);
+    expect(inStripe.evidence).toMatchObject({ uncategorized_text: 'winning_evidence', customer_name: 'Fabrikam Clinics', product_description: draft.body.draft.productDescription });
+    // Once answered, never again (a second tab, a double click): refused, Stripe untouched.
+    const again = await admin.post(path, { explanation: 'Another explanation entirely' });
+    expect([again.status, again.body.error.code]).toEqual([409, 'DISPUTE_NOT_CONTESTABLE']);
+    expect((await p.stripe.disputes.retrieve(stripeId)).evidence_details.submission_count).toBe(1);
+    expect(await knex()('audit_log').where({ action: 'dispute.evidence_submitted', subject_id: disputeId }).select('actor_type')).toEqual([{ actor_type: 'staff' }]);
     await until(async () => (await knex()('payments').where({ id: paymentId }).first('dispute_status')).dispute_status, (s) => s === 'won', 'won');
     await settled();
     expect(await invoiceRow(knex(), inv.id)).toMatchObject({ status: 'paid', amount_paid: 9_100 });
@@ -148,6 +180,11 @@ describe('disputes', () => {
     expect(await invoiceRow(knex(), inv.id)).toMatchObject({ status: 'open', amount_paid: 0 });
     expect(await knex()('audit_log').where({ installation_id: p.inst.id, action: 'autopay.paused', client_id: other.client.id }).count({ n: '*' })).toEqual([{ n: expect.anything() }]);
     expect(Number((await knex()('audit_log').where({ installation_id: p.inst.id, action: 'dispute.lost', subject_id: res.body.payment.id }).count({ n: '*' }))[0]!.n)).toBe(1);
+    // A bank dispute takes no evidence: Settle says so and refuses.
+    const achDispute = (await knex()('disputes').where({ payment_id: res.body.payment.id }).first('id')).id as string;
+    expect((await admin.get(`/api/app/disputes/${achDispute}/evidence`)).body.notContestableReason).toMatch(/^Bank \(ACH\) disputes are final/);
+    const refused = await admin.post(`/api/app/disputes/${achDispute}/evidence`, { explanation: 'The client authorized this debit.' });
+    expect([refused.status, refused.body.error.code]).toEqual([409, 'DISPUTE_NOT_CONTESTABLE']);
     // Whichever told Settle first (the lost dispute or the mandate it voided), the client is emailed once, with the reason.
     const { autopay_paused_reason: reason } = await knex()('clients').where({ id: other.client.id }).first('autopay_paused_reason');
     const mails = (await knex()('outbox').where({ installation_id: p.inst.id, kind: 'email' }).where('dedupe_key', 'like', `autopay-paused:${other.client.id}:%`).select('payload')) as Array<{ payload: { to: string; subject: string; text: string } }>;

@@ -84,7 +84,7 @@ export function DisputeStatusBadge({ dispute }: { dispute: DisputeView }) {
   switch (dispute.status) {
     case 'needs_response':
     case 'warning_needs_response':
-      return <Badge tone="danger" title="Submit evidence in the Stripe Dashboard before the due date">Needs response</Badge>;
+      return <Badge tone="danger" title="Respond with evidence before the due date">Needs response</Badge>;
     case 'under_review':
     case 'warning_under_review':
       return <Badge tone="info" title="Evidence submitted; the bank decides">Under review</Badge>;
@@ -101,9 +101,10 @@ export function DisputeStatusBadge({ dispute }: { dispute: DisputeView }) {
   }
 }
 
-/** "Due Dec 9, 2026, 5:00 PM (3 days)" in red when under 3 days; nothing for closed disputes. */
+/** "Due Dec 9, 2026, 5:00 PM (3 days)" in red when under 3 days; "Evidence submitted" under review; nothing for closed disputes. */
 export function EvidenceDue({ dispute }: { dispute: DisputeView }) {
   const [now] = useState(() => Date.now());
+  if (dispute.status === 'under_review' || dispute.status === 'warning_under_review') return <span className="muted">Evidence submitted</span>;
   if (!dispute.evidenceDueBy || !OPEN.has(dispute.status)) return <span className="muted">{dispute.methodType === 'us_bank_account' ? 'Final (bank)' : '—'}</span>;
   const days = Math.ceil((new Date(dispute.evidenceDueBy).getTime() - now) / 86_400_000);
   return (
